@@ -1,0 +1,71 @@
+"""emlib: the numerical core of the course on EM and Gaussian mixtures (Lecture 12).
+
+Pure numpy. Arrays in, a history of parameters out; each function mirrors one
+formula of the lecture and its docstring says which.
+
+Parts of the lecture and where they live:
+
+* Gaussians (part 1): :func:`normal_pdf`, :func:`normal_cdf`, :func:`mvn_logpdf`,
+  :func:`mvn_pdf`, :func:`sample_mvn`, :func:`marsaglia_polar`, :func:`logsumexp`.
+* k-means (part 2): :func:`kmeans`.
+* Hard EM (part 3): :func:`hard_em`.
+* GMM and soft EM (part 4): :func:`responsibilities`, :func:`log_likelihood`,
+  :func:`gmm_em`, :func:`random_init`.
+* The lecture's data: :func:`lecture_kmeans_data`, :func:`lecture_em1_data`,
+  :func:`lecture_em_1dim_data`, :func:`lecture_four_points`.
+"""
+
+from .datasets import (
+    lecture_em1_data,
+    lecture_em_1dim_data,
+    lecture_four_points,
+    lecture_kmeans_data,
+)
+from .gaussian import (
+    logsumexp,
+    marsaglia_polar,
+    mvn_logpdf,
+    mvn_pdf,
+    normal_cdf,
+    normal_logpdf,
+    normal_pdf,
+    sample_mvn,
+)
+from .kmeans import KMeansHistory, kmeans
+from .mixture import (
+    GMMHistory,
+    HardEMHistory,
+    MixtureHistory,
+    gmm_em,
+    hard_em,
+    log_likelihood,
+    random_init,
+    responsibilities,
+)
+
+__all__ = [
+    "GMMHistory",
+    "HardEMHistory",
+    "KMeansHistory",
+    "MixtureHistory",
+    "gmm_em",
+    "hard_em",
+    "kmeans",
+    "lecture_em1_data",
+    "lecture_em_1dim_data",
+    "lecture_four_points",
+    "lecture_kmeans_data",
+    "log_likelihood",
+    "logsumexp",
+    "marsaglia_polar",
+    "mvn_logpdf",
+    "mvn_pdf",
+    "normal_cdf",
+    "normal_logpdf",
+    "normal_pdf",
+    "random_init",
+    "responsibilities",
+    "sample_mvn",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,535 @@
+r"""Gaussian mixtures: the lecture's hard EM (part 3) and soft EM / GMM (part 4).
+
+The model (lecture, "Modeling of GMM"):
+
+.. math:: p(x) = \sum_i \pi_i\, G_i(x), \qquad G_i = N(\mu_i, \Sigma_i), \qquad \sum_i \pi_i = 1
+
+How the computation is organised (and why it is fast in plain numpy):
+
+* The log of a Gaussian density is a quadratic polynomial in x. With the
+  features ``F = [x_a x_b (a <= b), x, 1]`` of the (centred) data, computed
+  once, the log-densities of all k components are one matrix product
+  ``Theta @ F.T``, shape (k, n).
+* The M-step needs, per component, Σⱼ Wᵢʲ, Σⱼ Wᵢʲ xʲ and Σⱼ Wᵢʲ xʲ xʲᵀ: that is
+  one product ``R @ F`` with the responsibilities R, shape (k, n).
+* The data are centred on their mean first, so that Σ W x xᵀ / Σ W − μ μᵀ
+  does not lose digits to cancellation.
+* Everything is in the log domain (log-sum-exp), so a far point never makes
+  0/0 = NaN.
+
+A history keeps the parameters of every step (small), not the (n, k)
+responsibilities of every step; ``history.responsibilities(t)`` recomputes
+them on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _validate as v
+from .gaussian import LOG_2PI, solve_lower
+
+_EPS = 10 * np.finfo(np.float64).eps  # keeps an empty component's Σ W away from 0 (as scikit-learn)
+_CANCELLATION = 1e-7  # eps / 1e-7 ≈ 2e-9: the worst relative error the moment formula may leave
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_mixture(X, means, covariances, weights, what="the mixture"):
+    """Validate a data set and mixture parameters together; return clean arrays."""
+    X = v.as_data(X)
+    n, d = X.shape
+    means = v.as_means(means, d)
+    k = means.shape[0]
+    covariances = v.as_covariances(covariances, k, d)
+    weights = v.as_weights(weights, k)
+    for i in range(k):
+        v.cholesky(covariances[i], f"covariances[{i}] (component {i} of {what})")
+    return X, means, covariances, weights
+
+
+# --------------------------------------------------------------------------- the two steps
+
+
+class _Quadratic:
+    """Quadratic features of the data, centred on ``shift``: the E- and M-step work on these."""
+
+    def __init__(self, X: np.ndarray, shift: np.ndarray):
+        n, d = X.shape
+        self.d = d
+        self.shift = shift
+        self.iu = np.triu_indices(d)
+        self.q = len(self.iu[0])  # number of distinct products x_a x_b
+        Xc = X - shift
+        F = np.empty((n, self.q + d + 1))
+        np.multiply(Xc[:, self.iu[0]], Xc[:, self.iu[1]], out=F[:, : self.q])
+        F[:, self.q : self.q + d] = Xc
+        F[:, -1] = 1.0
+        self.F = F
+        self.centred = F[:, self.q : self.q + d]  # x - shift, a view
+
+    def coefficients(self, means: np.ndarray, covariances: np.ndarray, where: str):
+        r"""Theta (k, p) with ``Theta @ f(x) = log G_i(x)``, and log det Σᵢ.
+
+        log G(x) = −½ xᵀPx + xᵀPμ − ½ μᵀPμ − ½ log det Σ − (d/2) log 2π, with
+        P = Σ⁻¹ = L⁻ᵀ L⁻¹ formed from the Cholesky factor by a triangular
+        solve (d × d, once per component; the n-sized work is the product).
+        """
+        k, d = means.shape
+        theta = np.empty((k, self.F.shape[1]))
+        eye = np.eye(d)
+        off = np.where(self.iu[0] == self.iu[1], 0.5, 1.0)  # x_a x_b appears twice for a != b
+        for i in range(k):
+            L = _cholesky_or_collapse(covariances[i], i, where)
+            Linv = solve_lower(L, eye)
+            P = Linv.T @ Linv
+            m = means[i] - self.shift
+            Lm = Linv @ m
+            theta[i, : self.q] = -off * P[self.iu]
+            theta[i, self.q : self.q + d] = Linv.T @ Lm
+            theta[i, -1] = -0.5 * (Lm @ Lm) - np.log(np.diag(L)).sum() - 0.5 * d * LOG_2PI
+        return theta
+
+    def weighted_log_densities(self, means, covariances, weights, where, out=None):
+        """log πᵢ + log Gᵢ(xʲ) for all i, j, shape (k, n)."""
+        theta = self.coefficients(means, covariances, where)
+        out = np.matmul(theta, self.F.T, out=out)
+        with np.errstate(divide="ignore"):
+            out += np.log(weights)[:, None]  # a zero weight gives a row of -inf, never NaN
+        return out
+
+    def moments(self, R: np.ndarray):
+        """Σⱼ Rᵢʲ, Σⱼ Rᵢʲ xʲ and Σⱼ Rᵢʲ xʲxʲᵀ of the centred data, for every component."""
+        S = R @ self.F
+        k, d = R.shape[0], self.d
+        second = np.empty((k, d, d))
+        second[:, self.iu[0], self.iu[1]] = S[:, : self.q]
+        second[:, self.iu[1], self.iu[0]] = S[:, : self.q]
+        return S[:, -1], S[:, self.q : self.q + d], second
+
+
+def _cholesky_or_collapse(cov, i, where):
+    try:
+        return np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            f"component {i} collapsed {where}: its covariance is no longer positive "
+            f"definite (smallest eigenvalue {np.linalg.eigvalsh(cov).min():.3g}). This happens "
+            f"when a component sits on one point or a line of points. Use reg_covar > 0 "
+            f"(the default 1e-6 adds a floor to every variance)."
+        ) from None
+
+
+def _check_finite_likelihood(ll: float, where: str) -> float:
+    if not np.isfinite(ll):
+        raise ValueError(
+            f"a component collapsed {where}: the log-likelihood is {ll}, so some variance "
+            f"reached 0. Use reg_covar > 0 (the default 1e-6 adds a floor to every variance)."
+        )
+    return ll
+
+
+def _normalise_in_place(logp: np.ndarray) -> float:
+    """Turn log πᵢGᵢ(xʲ) (k, n) into responsibilities Wᵢʲ in place; return Σⱼ log p(xʲ).
+
+    Lecture: Wᵢʲ = πᵢ Gᵢ(xʲ) / Σₖ πₖ Gₖ(xʲ), done as exp(a − logsumexp(a)).
+    """
+    top = logp.max(axis=0)
+    logp -= top
+    np.exp(logp, out=logp)
+    total = logp.sum(axis=0)
+    logp /= total
+    return float(top.sum() + np.log(total).sum())
+
+
+def _gaussian_m_step(quad: _Quadratic, R: np.ndarray, reg_covar: float):
+    r"""The lecture's maximisation, from (k, n) weights R:
+
+    πᵢ = (1/N) Σⱼ Wᵢʲ,  μᵢ = Σⱼ Wᵢʲ xʲ / Σⱼ Wᵢʲ,
+    Σᵢ = Σⱼ Wᵢʲ (xʲ − μᵢ)(xʲ − μᵢ)ᵀ / Σⱼ Wᵢʲ + reg_covar·I   (an outer product).
+    """
+    nk, sx, sxx = quad.moments(R)
+    nk = nk + _EPS
+    means_c = sx / nk[:, None]
+    covs = sxx / nk[:, None, None] - means_c[:, :, None] * means_c[:, None, :]
+    covs = (covs + covs.transpose(0, 2, 1)) / 2
+    # E[x xT] - mu muT loses about eps * E|x|^2 to cancellation. Where that is not
+    # negligible against the smallest variance (a tight or collapsing component far
+    # from the centre), recompute that component exactly, in two passes.
+    spread = np.trace(sxx, axis1=1, axis2=2) / nk
+    for i in np.flatnonzero(np.linalg.eigvalsh(covs)[:, 0] < _CANCELLATION * spread):
+        diff = quad.centred - means_c[i]
+        covs[i] = (R[i] * diff.T) @ diff / nk[i]
+    idx = np.arange(quad.d)
+    covs[:, idx, idx] += reg_covar
+    return nk, means_c + quad.shift, covs
+
+
+# --------------------------------------------------------------------------- histories
+
+
+@dataclass(frozen=True)
+class MixtureHistory:
+    """Parameters of every step of an EM run; index 0 is the starting point.
+
+    Attributes
+    ----------
+    X : ndarray, shape (n, d)
+        The data the run saw (a read-only copy).
+    weights : ndarray, shape (T+1, k)
+        πᵢ at each step.
+    means : ndarray, shape (T+1, k, d)
+        μᵢ at each step.
+    covariances : ndarray, shape (T+1, k, d, d)
+        Σᵢ at each step.
+    log_likelihood : ndarray, shape (T+1,)
+        ``log_likelihood[t]`` = Σⱼ log Σᵢ πᵢ N(xʲ | μᵢ, Σᵢ) for the parameters of
+        step t: the (incomplete-data) log-likelihood that EM raises.
+    converged : bool
+        Whether the run stopped by its criterion before ``max_iter``.
+    """
+
+    X: np.ndarray
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    log_likelihood: np.ndarray
+    converged: bool
+
+    @property
+    def n_iter(self) -> int:
+        """T, the number of iterations run (the history has T + 1 steps)."""
+        return len(self.log_likelihood) - 1
+
+    def _step(self, t: int) -> int:
+        T = self.n_iter
+        if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer)):
+            raise ValueError(f"t must be an integer step between 0 and {T}; got {t!r}.")
+        if not -(T + 1) <= t <= T:
+            raise ValueError(
+                f"t must be a step between 0 and {T} (this run has {T} iterations); got {t}."
+            )
+        return int(t) % (T + 1)
+
+    def params(self, t: int = -1):
+        """(means (k, d), covariances (k, d, d), weights (k,)) of step t."""
+        t = self._step(t)
+        return self.means[t], self.covariances[t], self.weights[t]
+
+    def responsibilities(self, t: int = -1) -> np.ndarray:
+        """Wᵢʲ of step t's parameters, shape (n, k); each row sums to 1."""
+        means, covs, weights = self.params(t)
+        return responsibilities(self.X, means, covs, weights)
+
+    def labels(self, t: int = -1) -> np.ndarray:
+        """The most responsible component of each point at step t, shape (n,)."""
+        return self.responsibilities(t).argmax(axis=1)
+
+
+@dataclass(frozen=True)
+class GMMHistory(MixtureHistory):
+    """History of :func:`gmm_em` (soft EM). See :class:`MixtureHistory`.
+
+    reg_covar : float
+        The variance floor that was added to each covariance's diagonal.
+    """
+
+    reg_covar: float = 1e-6
+
+
+@dataclass(frozen=True)
+class HardEMHistory(MixtureHistory):
+    """History of :func:`hard_em`. See :class:`MixtureHistory`; in addition:
+
+    hard_labels : ndarray, shape (T+1, n)
+        The group of each point chosen by the E-step from step t's parameters.
+    order : str
+        "EM" (the lecture's algorithm) or "ME" (the failing variant).
+    initial_labels : ndarray of shape (n,), or None
+        For order "ME", the random labels the first M-step started from.
+    """
+
+    hard_labels: np.ndarray = field(default=None)
+    order: str = "EM"
+    initial_labels: np.ndarray | None = None
+
+    def responsibilities(self, t: int = -1) -> np.ndarray:
+        """One-hot weights of step t's hard assignment, shape (n, k)."""
+        t = self._step(t)
+        k = self.weights.shape[1]
+        return (self.hard_labels[t][:, None] == np.arange(k)).astype(np.float64)
+
+    def labels(self, t: int = -1) -> np.ndarray:
+        """The group of each point at step t, shape (n,)."""
+        return self.hard_labels[self._step(t)]
+
+
+def _frozen(*arrays):
+    for a in arrays:
+        a.setflags(write=False)
+
+
+# --------------------------------------------------------------------------- public functions
+
+
+def responsibilities(X, means, covariances, weights) -> np.ndarray:
+    r"""The E-step: probability that point j belongs to component i.
+
+    Lecture ("Probability of the jth point belongs to the ith cluster"):
+
+    .. math:: W_i^j = \frac{\pi_i G_i(x^j)}{\sum_k \pi_k G_k(x^j)}
+
+    computed in the log domain, so a point far from every component still
+    gets weights that sum to 1.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d), or (n,) for 1-D data
+    means : array_like, shape (k, d), or (k,) for 1-D data
+    covariances : array_like, shape (k, d, d), or (k,) variances for 1-D data
+    weights : array_like, shape (k,)
+        πᵢ ≥ 0, summing to 1.
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+        Wᵢʲ; each row sums to 1.
+    """
+    X, means, covariances, weights = _check_mixture(X, means, covariances, weights)
+    quad = _Quadratic(X, X.mean(axis=0))
+    logp = quad.weighted_log_densities(means, covariances, weights, "here")
+    _normalise_in_place(logp)
+    return logp.T.copy()
+
+
+def log_likelihood(X, means, covariances, weights) -> float:
+    r"""Log-likelihood of the data under a mixture: the quantity EM raises.
+
+    .. math:: \log L = \sum_j \log \sum_i \pi_i G_i(x^j)
+
+    (The lecture's last line writes the complete-data form, with the labels
+    known; this is the incomplete-data one, with the labels summed out.)
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d), or (n,)
+    means : array_like, shape (k, d), or (k,)
+    covariances : array_like, shape (k, d, d), or (k,) variances
+    weights : array_like, shape (k,)
+
+    Returns
+    -------
+    float
+    """
+    X, means, covariances, weights = _check_mixture(X, means, covariances, weights)
+    quad = _Quadratic(X, X.mean(axis=0))
+    logp = quad.weighted_log_densities(means, covariances, weights, "here")
+    return _normalise_in_place(logp)
+
+
+def random_init(X, k, rng):
+    """The lecture's initial guess in ``gmm(x, k)``: k data points as means,
+    the data's covariance for every component, equal weights 1/k.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d), or (n,)
+    k : int
+        Number of components, 1 ≤ k ≤ n.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    means : ndarray, shape (k, d)
+    covariances : ndarray, shape (k, d, d)
+    weights : ndarray, shape (k,)
+    """
+    X = v.as_data(X)
+    n, d = X.shape
+    k = v.as_int(k, "k", 1)
+    v.check_k(k, n, "k")
+    rng = v.as_rng(rng)
+    means = X[rng.choice(n, size=k, replace=False)].copy()
+    cov = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
+    if n < 2 or np.linalg.eigvalsh(cov).min() <= 0:
+        cov = cov + np.eye(d) * max(1e-6, 1e-6 * np.abs(cov).max())  # all points equal or on a line
+    return means, np.repeat(cov[None], k, axis=0), np.full(k, 1.0 / k)
+
+
+def gmm_em(X, means, covariances, weights, max_iter=100, tol=1e-6, reg_covar=1e-6) -> GMMHistory:
+    r"""Fit a Gaussian mixture with full covariances by (soft) EM; return the whole history.
+
+    The lecture's GMM. Each iteration:
+
+    * **E-step** (with the current parameters): Wᵢʲ = πᵢGᵢ(xʲ) / Σₖ πₖGₖ(xʲ).
+    * **M-step**: πᵢ = (1/N)ΣⱼWᵢʲ,  μᵢ = ΣⱼWᵢʲxʲ / ΣⱼWᵢʲ,
+      Σᵢ = ΣⱼWᵢʲ(xʲ−μᵢ)(xʲ−μᵢ)ᵀ / ΣⱼWᵢʲ + reg_covar·I.
+
+    ``reg_covar`` is a floor on every variance: without it a component can
+    sit on one point, its variance goes to 0 and the likelihood to infinity.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d), or (n,) for 1-D data
+        The data, finite.
+    means : array_like, shape (k, d), or (k,) for 1-D data
+        Initial μᵢ.
+    covariances : array_like, shape (k, d, d), or (k,) variances for 1-D data
+        Initial Σᵢ, symmetric positive definite.
+    weights : array_like, shape (k,)
+        Initial πᵢ ≥ 0, summing to 1.
+    max_iter : int, default 100
+        Most iterations to run (≥ 0).
+    tol : float, default 1e-6
+        Stop when the mean per-point log-likelihood changes by less than tol;
+        ``tol=0`` runs exactly ``max_iter`` iterations.
+    reg_covar : float, default 1e-6
+        Added to the diagonal of every covariance in the M-step (≥ 0).
+
+    Returns
+    -------
+    GMMHistory
+        ``weights`` (T+1, k), ``means`` (T+1, k, d), ``covariances``
+        (T+1, k, d, d), ``log_likelihood`` (T+1,), index 0 the initial
+        parameters; ``responsibilities(t)`` gives (n, k).
+
+    Raises
+    ------
+    ValueError
+        On bad input, or when a component collapses with ``reg_covar=0``.
+    """
+    X, means, covariances, weights = _check_mixture(
+        X, means, covariances, weights, "the initial parameters"
+    )
+    n, d = X.shape
+    k = means.shape[0]
+    v.check_k(k, n, "means")
+    max_iter = v.as_int(max_iter, "max_iter", 0)
+    tol = v.as_nonnegative(tol, "tol")
+    reg_covar = v.as_nonnegative(reg_covar, "reg_covar")
+
+    quad = _Quadratic(X, X.mean(axis=0))
+    W, M, C, LL = [weights], [means], [covariances], []
+    R = np.empty((k, n))  # reused: log-densities, then responsibilities, in place
+    quad.weighted_log_densities(means, covariances, weights, "at the start", out=R)
+    LL.append(_normalise_in_place(R))
+    converged = False
+    for t in range(1, max_iter + 1):
+        nk, means, covariances = _gaussian_m_step(quad, R, reg_covar)
+        weights = nk / nk.sum()
+        W.append(weights), M.append(means), C.append(covariances)
+        where = f"at iteration {t}"
+        quad.weighted_log_densities(means, covariances, weights, where, out=R)
+        LL.append(_check_finite_likelihood(_normalise_in_place(R), where))
+        if tol > 0 and abs(LL[-1] - LL[-2]) / n < tol:
+            converged = True
+            break
+
+    X = X.copy()
+    arrays = [np.array(W), np.array(M), np.array(C), np.array(LL)]
+    _frozen(X, *arrays)
+    return GMMHistory(X, *arrays, converged=converged, reg_covar=reg_covar)
+
+
+def hard_em(
+    X, means, covariances, weights, max_iter=50, order="EM", rng=None, reg_covar=1e-6
+) -> HardEMHistory:
+    r"""The lecture's hard EM (``ex/ml/l12em1.py``): assign, then re-estimate.
+
+    * **E-step** with the current parameters: each point joins the group with
+      the larger Wᵢ·pdf (the lecture's ``if pb[j] > pr[j]``), i.e.
+      argmaxᵢ log Wᵢ + log Gᵢ(xʲ).
+    * **M-step**: each group's fraction Wᵢ = nᵢ / n, mean, and maximum-likelihood
+      covariance (divide by nᵢ, like numpy's ``std``), plus ``reg_covar``·I.
+
+    Stops when no point changes group. A group that loses all its points
+    keeps its mean and covariance with weight 0.
+
+    ``order="ME"`` runs the variant the lecture warns about: the M-step first,
+    on random labels (the lecture's ``randint``), so the initial guess is
+    thrown away. Step 0 of its history holds the parameters of those random
+    groups, and ``initial_labels`` the random labels.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d), or (n,) for 1-D data
+    means : array_like, shape (k, d), or (k,) for 1-D data
+        Initial means (the lecture's mb = 3, mr = 5).
+    covariances : array_like, shape (k, d, d), or (k,) variances for 1-D data
+        Initial covariances (the lecture's sb = sr = 1 are standard
+        deviations; their squares are the variances).
+    weights : array_like, shape (k,)
+        Initial fractions (the lecture's W = 0.5, 0.5).
+    max_iter : int, default 50
+    order : {"EM", "ME"}, default "EM"
+    rng : numpy.random.Generator, required when order is "ME"
+    reg_covar : float, default 1e-6
+        Floor added to every variance, so a group of one point stays finite.
+
+    Returns
+    -------
+    HardEMHistory
+        As :class:`GMMHistory`, plus ``hard_labels`` (T+1, n).
+    """
+    X, means, covariances, weights = _check_mixture(
+        X, means, covariances, weights, "the initial parameters"
+    )
+    n, d = X.shape
+    k = means.shape[0]
+    v.check_k(k, n, "means")
+    max_iter = v.as_int(max_iter, "max_iter", 0)
+    order = v.as_choice(order, "order", ("EM", "ME"))
+    reg_covar = v.as_nonnegative(reg_covar, "reg_covar")
+    quad = _Quadratic(X, X.mean(axis=0))
+    groups = np.arange(k)[:, None]
+
+    def m_step(labels, means, covariances, where):
+        """Fraction, mean and ML covariance of each group; an empty group keeps its own."""
+        R = (labels == groups).astype(np.float64)
+        _, new_means, new_covs = _gaussian_m_step(quad, R, reg_covar)
+        sizes = R.sum(axis=1)
+        empty = sizes == 0
+        new_means[empty], new_covs[empty] = means[empty], covariances[empty]
+        for i in np.flatnonzero(~empty):
+            _cholesky_or_collapse(new_covs[i], i, where)
+        return sizes / n, new_means, new_covs
+
+    def e_step(means, covariances, weights, where):
+        logp = quad.weighted_log_densities(means, covariances, weights, where)
+        labels = logp.argmax(axis=0)
+        return labels, _check_finite_likelihood(_normalise_in_place(logp), where)
+
+    initial_labels = None
+    if order == "ME":
+        if rng is None:
+            raise ValueError(
+                "rng must be a numpy.random.Generator when order='ME' (the M-step starts "
+                "from random labels); got None. Pass rng=np.random.default_rng(seed)."
+            )
+        rng = v.as_rng(rng)
+        initial_labels = rng.integers(0, k, size=n)
+        weights, means, covariances = m_step(initial_labels, means, covariances, "at the start")
+
+    labels, ll = e_step(means, covariances, weights, "at the start")
+    W, M, C, LL, Z = [weights], [means], [covariances], [ll], [labels]
+    converged = False
+    for t in range(1, max_iter + 1):
+        where = f"at iteration {t}"
+        weights, means, covariances = m_step(labels, means, covariances, where)
+        labels, ll = e_step(means, covariances, weights, where)
+        W.append(weights), M.append(means), C.append(covariances), LL.append(ll), Z.append(labels)
+        if np.array_equal(Z[-1], Z[-2]):
+            converged = True
+            break
+
+    X = X.copy()
+    arrays = [np.array(W), np.array(M), np.array(C), np.array(LL)]
+    hard = np.array(Z)
+    _frozen(X, hard, *arrays)
+    return HardEMHistory(
+        X, *arrays, converged=converged, hard_labels=hard, order=order,
+        initial_labels=initial_labels,
+    )

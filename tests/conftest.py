@@ -1,0 +1,24 @@
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests explore freely on a developer's machine; in CI they replay a fixed
+# sequence of examples, so main stays green for the same code and a failure reproduces.
+settings.register_profile(
+    "dev", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("ci", parent=settings.get_profile("dev"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(20201210)  # the lecture's date
+
+
+def random_spd(rng, d, scale=1.0):
+    """A random symmetric positive definite matrix with a moderate condition number."""
+    A = rng.standard_normal((d, d))
+    return scale * (A @ A.T + d * np.eye(d)) / d
