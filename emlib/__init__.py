@@ -33,6 +33,7 @@ from .gaussian import (
 )
 from .kmeans import KMeansHistory, kmeans
 from .mixture import (
+    CollapseError,
     GMMHistory,
     HardEMHistory,
     MixtureHistory,
@@ -44,6 +45,7 @@ from .mixture import (
 )
 
 __all__ = [
+    "CollapseError",
     "GMMHistory",
     "HardEMHistory",
     "KMeansHistory",

@@ -91,6 +91,23 @@ def as_means(means, d: int, name: str = "means") -> np.ndarray:
     return arr
 
 
+def cholesky_or_none(cov: np.ndarray):
+    """Lower Cholesky factor of a symmetric matrix, or None if it is not positive
+    definite at working precision.
+
+    A pivot lost in rounding (det = 0 in exact arithmetic, like the lecture's
+    Quiz 1 matrix, or a 2-D component on a line of points) factors
+    "successfully" but gives meaningless densities, so it counts as singular.
+    """
+    try:
+        L = np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        return None
+    if np.diag(L).min() ** 2 <= 4 * np.finfo(float).eps * np.diag(cov).max():
+        return None
+    return L
+
+
 def cholesky(cov: np.ndarray, name: str) -> np.ndarray:
     """Lower Cholesky factor of a symmetric positive definite matrix, or a clear error."""
     scale = max(float(np.abs(cov).max()), np.finfo(float).tiny)
@@ -100,15 +117,17 @@ def cholesky(cov: np.ndarray, name: str) -> np.ndarray:
             f"(it differs from its transpose by {np.abs(cov - cov.T).max():.3g}). "
             f"Use (S + S.T) / 2, or build it as A @ A.T."
         )
-    try:
-        return np.linalg.cholesky((cov + cov.T) / 2)
-    except np.linalg.LinAlgError:
-        smallest = np.linalg.eigvalsh((cov + cov.T) / 2).min()
+    cov = (cov + cov.T) / 2
+    L = cholesky_or_none(cov)
+    if L is None:
+        smallest = np.linalg.eigvalsh(cov).min()
         raise ValueError(
             f"{name} must be positive definite; got {np.array2string(cov, precision=4)} "
-            f"with smallest eigenvalue {smallest:.3g}. Give every direction a positive "
-            f"variance, e.g. add a small multiple of the identity (reg_covar)."
-        ) from None
+            f"with smallest eigenvalue {smallest:.3g} (singular, at working precision). "
+            f"Give every direction a positive variance, e.g. add a small multiple of the "
+            f"identity (reg_covar)."
+        )
+    return L
 
 
 def as_cov(cov, d: int, name: str = "cov") -> np.ndarray:

@@ -32,10 +32,24 @@ from . import _validate as v
 from .gaussian import LOG_2PI, solve_lower
 
 _EPS = 10 * np.finfo(np.float64).eps  # keeps an empty component's Σ W away from 0 (as scikit-learn)
+_ROUNDOFF = 64 * np.finfo(np.float64).eps  # relative size of a covariance's own rounding error
 _CANCELLATION = 1e-7  # eps / 1e-7 ≈ 2e-9: the worst relative error the moment formula may leave
 
 
 # --------------------------------------------------------------------------- checks
+
+
+class CollapseError(ValueError):
+    """A component's covariance became singular during EM (possible with reg_covar=0).
+
+    ``history`` holds the run up to the last step whose parameters were still
+    valid, so a notebook can show the likelihood running away before the collapse.
+    """
+
+    def __init__(self, message: str, history=None):
+        super().__init__(message)
+        self.history = history
+
 
 
 def _check_mixture(X, means, covariances, weights, what="the mixture"):
@@ -70,33 +84,43 @@ class _Quadratic:
         F[:, -1] = 1.0
         self.F = F
         self.centred = F[:, self.q : self.q + d]  # x - shift, a view
+        self.radius2 = float(np.einsum("ij,ij->i", Xc, Xc).max())  # largest |x - shift|^2
+        # A standard deviation below a few ulps of the data cannot be resolved: the
+        # mean itself is only known that well. Such a variance is rounding noise.
+        self.resolution2 = (16 * np.finfo(np.float64).eps * np.abs(X).max()) ** 2
 
-    def coefficients(self, means: np.ndarray, covariances: np.ndarray, where: str):
-        r"""Theta (k, p) with ``Theta @ f(x) = log G_i(x)``, and log det Σᵢ.
+    def weighted_log_densities(self, means, covariances, weights, where, out=None):
+        r"""log πᵢ + log Gᵢ(xʲ) for all i, j, shape (k, n).
 
         log G(x) = −½ xᵀPx + xᵀPμ − ½ μᵀPμ − ½ log det Σ − (d/2) log 2π, with
-        P = Σ⁻¹ = L⁻ᵀ L⁻¹ formed from the Cholesky factor by a triangular
-        solve (d × d, once per component; the n-sized work is the product).
+        P = Σ⁻¹ = L⁻ᵀ L⁻¹ formed from the Cholesky factor by a triangular solve
+        (d × d, once per component). All k rows are then one product with the
+        features. That expansion loses about eps·‖P‖·‖x‖² to cancellation: a
+        component so narrow that this matters (a collapse) gets its row
+        computed directly, as ‖L⁻¹(x − μ)‖².
         """
         k, d = means.shape
         theta = np.empty((k, self.F.shape[1]))
         eye = np.eye(d)
         off = np.where(self.iu[0] == self.iu[1], 0.5, 1.0)  # x_a x_b appears twice for a != b
+        direct = []
         for i in range(k):
-            L = _cholesky_or_collapse(covariances[i], i, where)
+            L = _cholesky_or_collapse(covariances[i], i, where, self.resolution2)
             Linv = solve_lower(L, eye)
             P = Linv.T @ Linv
             m = means[i] - self.shift
             Lm = Linv @ m
+            const = -np.log(np.diag(L)).sum() - 0.5 * d * LOG_2PI
             theta[i, : self.q] = -off * P[self.iu]
             theta[i, self.q : self.q + d] = Linv.T @ Lm
-            theta[i, -1] = -0.5 * (Lm @ Lm) - np.log(np.diag(L)).sum() - 0.5 * d * LOG_2PI
-        return theta
-
-    def weighted_log_densities(self, means, covariances, weights, where, out=None):
-        """log πᵢ + log Gᵢ(xʲ) for all i, j, shape (k, n)."""
-        theta = self.coefficients(means, covariances, where)
+            theta[i, -1] = -0.5 * (Lm @ Lm) + const
+            lost = _EPS * (Linv * Linv).sum() * (self.radius2 + m @ m)
+            if not lost < 1e-7:
+                direct.append((i, Linv, m, const))
         out = np.matmul(theta, self.F.T, out=out)
+        for i, Linv, m, const in direct:
+            z = (self.centred - m) @ Linv.T
+            out[i] = -0.5 * np.einsum("ij,ij->i", z, z) + const
         with np.errstate(divide="ignore"):
             out += np.log(weights)[:, None]  # a zero weight gives a row of -inf, never NaN
         return out
@@ -111,21 +135,22 @@ class _Quadratic:
         return S[:, -1], S[:, self.q : self.q + d], second
 
 
-def _cholesky_or_collapse(cov, i, where):
-    try:
-        return np.linalg.cholesky(cov)
-    except np.linalg.LinAlgError:
-        raise ValueError(
-            f"component {i} collapsed {where}: its covariance is no longer positive "
-            f"definite (smallest eigenvalue {np.linalg.eigvalsh(cov).min():.3g}). This happens "
-            f"when a component sits on one point or a line of points. Use reg_covar > 0 "
-            f"(the default 1e-6 adds a floor to every variance)."
-        ) from None
+def _cholesky_or_collapse(cov, i, where, resolution2=0.0):
+    L = v.cholesky_or_none(cov)
+    smallest = np.linalg.eigvalsh(cov)[0]
+    if L is None or smallest <= resolution2:
+        raise CollapseError(
+            f"component {i} collapsed {where}: its smallest variance is {smallest:.3g}, too "
+            f"small to tell from 0 at this data's scale. This happens when a component "
+            f"sits on one point or a line of points, and the likelihood runs to infinity. "
+            f"Use reg_covar > 0 (the default 1e-6 adds a floor to every variance)."
+        )
+    return L
 
 
 def _check_finite_likelihood(ll: float, where: str) -> float:
     if not np.isfinite(ll):
-        raise ValueError(
+        raise CollapseError(
             f"a component collapsed {where}: the log-likelihood is {ll}, so some variance "
             f"reached 0. Use reg_covar > 0 (the default 1e-6 adds a floor to every variance)."
         )
@@ -164,7 +189,10 @@ def _gaussian_m_step(quad: _Quadratic, R: np.ndarray, reg_covar: float):
         diff = quad.centred - means_c[i]
         covs[i] = (R[i] * diff.T) @ diff / nk[i]
     idx = np.arange(quad.d)
-    covs[:, idx, idx] += reg_covar
+    if reg_covar > 0:
+        # The floor must also clear the roundoff of the matrix itself, or on data of a
+        # large scale (variances ~1e11) reg_covar = 1e-6 would be lost in it.
+        covs[:, idx, idx] += reg_covar + _ROUNDOFF * covs[:, idx, idx].max(axis=1, keepdims=True)
     return nk, means_c + quad.shift, covs
 
 
@@ -334,6 +362,9 @@ def random_init(X, k, rng):
     """The lecture's initial guess in ``gmm(x, k)``: k data points as means,
     the data's covariance for every component, equal weights 1/k.
 
+    Where the data's covariance is singular (all points on a line, or equal),
+    a small ridge, 1e-6 of its largest eigenvalue, makes it positive definite.
+
     Parameters
     ----------
     X : array_like, shape (n, d), or (n,)
@@ -353,9 +384,11 @@ def random_init(X, k, rng):
     v.check_k(k, n, "k")
     rng = v.as_rng(rng)
     means = X[rng.choice(n, size=k, replace=False)].copy()
-    cov = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
-    if n < 2 or np.linalg.eigvalsh(cov).min() <= 0:
-        cov = cov + np.eye(d) * max(1e-6, 1e-6 * np.abs(cov).max())  # all points equal or on a line
+    Xc = X - X.mean(axis=0)
+    cov = Xc.T @ Xc / n
+    top = np.linalg.eigvalsh(cov)[-1]
+    if np.linalg.eigvalsh(cov)[0] <= 1e-9 * top:  # points on a line or a plane, or all equal:
+        cov += np.eye(d) * 1e-6 * max(top, 1.0)  # a ridge makes the guess a valid covariance
     return means, np.repeat(cov[None], k, axis=0), np.full(k, 1.0 / k)
 
 
@@ -370,6 +403,9 @@ def gmm_em(X, means, covariances, weights, max_iter=100, tol=1e-6, reg_covar=1e-
 
     ``reg_covar`` is a floor on every variance: without it a component can
     sit on one point, its variance goes to 0 and the likelihood to infinity.
+    (With ``reg_covar > 0`` the floor is also kept above the covariance's own
+    rounding error, 64·eps times its largest variance, so it holds on data of
+    any scale; against scikit-learn that is a relative change of ~1e-14.)
 
     Parameters
     ----------
@@ -413,25 +449,29 @@ def gmm_em(X, means, covariances, weights, max_iter=100, tol=1e-6, reg_covar=1e-
 
     quad = _Quadratic(X, X.mean(axis=0))
     W, M, C, LL = [weights], [means], [covariances], []
+
+    def history(converged=False):
+        arrays = [np.array(a) for a in (W, M, C, LL)]
+        _frozen(X, *arrays)
+        return GMMHistory(X, *arrays, converged=converged, reg_covar=reg_covar)
+
     R = np.empty((k, n))  # reused: log-densities, then responsibilities, in place
     quad.weighted_log_densities(means, covariances, weights, "at the start", out=R)
     LL.append(_normalise_in_place(R))
-    converged = False
+    X = X.copy()
     for t in range(1, max_iter + 1):
         nk, means, covariances = _gaussian_m_step(quad, R, reg_covar)
         weights = nk / nk.sum()
-        W.append(weights), M.append(means), C.append(covariances)
         where = f"at iteration {t}"
-        quad.weighted_log_densities(means, covariances, weights, where, out=R)
-        LL.append(_check_finite_likelihood(_normalise_in_place(R), where))
+        try:
+            quad.weighted_log_densities(means, covariances, weights, where, out=R)
+            ll = _check_finite_likelihood(_normalise_in_place(R), where)
+        except CollapseError as e:
+            raise CollapseError(str(e), history()) from None
+        W.append(weights), M.append(means), C.append(covariances), LL.append(ll)
         if tol > 0 and abs(LL[-1] - LL[-2]) / n < tol:
-            converged = True
-            break
-
-    X = X.copy()
-    arrays = [np.array(W), np.array(M), np.array(C), np.array(LL)]
-    _frozen(X, *arrays)
-    return GMMHistory(X, *arrays, converged=converged, reg_covar=reg_covar)
+            return history(converged=True)
+    return history()
 
 
 def hard_em(
@@ -494,7 +534,7 @@ def hard_em(
         empty = sizes == 0
         new_means[empty], new_covs[empty] = means[empty], covariances[empty]
         for i in np.flatnonzero(~empty):
-            _cholesky_or_collapse(new_covs[i], i, where)
+            _cholesky_or_collapse(new_covs[i], i, where, quad.resolution2)
         return sizes / n, new_means, new_covs
 
     def e_step(means, covariances, weights, where):
@@ -515,21 +555,22 @@ def hard_em(
 
     labels, ll = e_step(means, covariances, weights, "at the start")
     W, M, C, LL, Z = [weights], [means], [covariances], [ll], [labels]
-    converged = False
+    X = X.copy()
+
+    def history(converged=False):
+        arrays = [np.array(a) for a in (W, M, C, LL, Z)]
+        _frozen(X, *arrays)
+        return HardEMHistory(X, *arrays[:4], converged=converged, hard_labels=arrays[4],
+                             order=order, initial_labels=initial_labels)
+
     for t in range(1, max_iter + 1):
         where = f"at iteration {t}"
-        weights, means, covariances = m_step(labels, means, covariances, where)
-        labels, ll = e_step(means, covariances, weights, where)
+        try:
+            weights, means, covariances = m_step(labels, means, covariances, where)
+            labels, ll = e_step(means, covariances, weights, where)
+        except CollapseError as e:
+            raise CollapseError(str(e), history()) from None
         W.append(weights), M.append(means), C.append(covariances), LL.append(ll), Z.append(labels)
         if np.array_equal(Z[-1], Z[-2]):
-            converged = True
-            break
-
-    X = X.copy()
-    arrays = [np.array(W), np.array(M), np.array(C), np.array(LL)]
-    hard = np.array(Z)
-    _frozen(X, hard, *arrays)
-    return HardEMHistory(
-        X, *arrays, converged=converged, hard_labels=hard, order=order,
-        initial_labels=initial_labels,
-    )
+            return history(converged=True)
+    return history()

@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import special, stats
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
@@ -143,19 +143,33 @@ def test_collapse_stays_finite_with_the_variance_floor_and_is_explained_without(
     assert np.isfinite(h.log_likelihood).all()
     assert h.covariances[-1, 1, 0, 0] == pytest.approx(1e-6, rel=1e-3)  # the floor holds it
     assert h.log_likelihood[-1] > h.log_likelihood[0]
-    # Without the floor the variance shrinks to nothing and the likelihood runs away.
-    h0 = emlib.gmm_em(x, means, variances, w, max_iter=50, tol=0, reg_covar=0.0)
-    assert h0.covariances[-1, 1, 0, 0] < 1e-20 and h0.log_likelihood[-1] > 1e10
+    # Without the floor the variance shrinks to nothing and the likelihood runs away; the
+    # error says so and carries the run up to the last valid step, for a notebook to show.
+    with pytest.raises(emlib.CollapseError, match=r"component 1 collapsed at iteration \d") as err:
+        emlib.gmm_em(x, means, variances, w, max_iter=50, tol=0, reg_covar=0.0)
+    h0 = err.value.history
+    assert isinstance(err.value, ValueError) and h0.n_iter >= 1
+    assert h0.log_likelihood[-1] > h.log_likelihood[0] + 10
+    assert never_decreasing(h0.log_likelihood)
+    # ... and the likelihood reported for that near-collapse is still the right number.
+    m, c, pi = h0.params()
+    dens = np.stack([np.log(pi[i]) + stats.norm.logpdf(x, m[i, 0], np.sqrt(c[i, 0, 0]))
+                     for i in range(2)], 1)
+    assert h0.log_likelihood[-1] == pytest.approx(special.logsumexp(dens, axis=1).sum(), rel=1e-9)
+
+
+def never_decreasing(a):
+    return bool((np.diff(a) >= -1e-9 * (np.abs(a[:-1]) + 1)).all())
 
 
 def test_exact_collapse_without_floor_is_a_clear_error():
     # Identical points: the variance is exactly 0, no density exists, and the
     # message says what to do. (Near-collapse is a huge finite likelihood, above.)
     x = np.full(10, 5.0)
-    with pytest.raises(ValueError, match=r"component 0 collapsed at iteration 1.*reg_covar"):
-        emlib.gmm_em(x, [4.0], [1.0], [1.0], reg_covar=0.0)
-    with pytest.raises(ValueError, match=r"component 0 collapsed at iteration 1.*reg_covar"):
-        emlib.hard_em(x, [4.0], [1.0], [1.0], reg_covar=0.0)
+    for fit in (emlib.gmm_em, emlib.hard_em):
+        with pytest.raises(emlib.CollapseError, match=r"component 0 collapsed at iteration 1.*reg_covar") as err:
+            fit(x, [4.0], [1.0], [1.0], reg_covar=0.0)
+        assert err.value.history.n_iter == 0 and err.value.history.means[0, 0, 0] == 4.0
     h = emlib.gmm_em(x, [4.0], [1.0], [1.0])
     assert h.covariances[-1, 0, 0, 0] == pytest.approx(1e-6) and np.isfinite(h.log_likelihood).all()
 
