@@ -28,7 +28,9 @@ class KMeansHistory:
         ``centroids[0]`` is the initial guess, ``centroids[t]`` the means of the
         clusters of step t − 1.
     labels : ndarray, shape (T+1, n)
-        ``labels[t]``: the closest centroid of ``centroids[t]`` for each point.
+        ``labels[t]``: the closest centroid of ``centroids[t]`` for each point
+        (ties go to the lower index). Stored as the smallest unsigned integer
+        type that holds k − 1 (uint8 up to k = 256), to keep long histories small.
     inertia : ndarray, shape (T+1,)
         ``inertia[t]`` = Σⱼ ‖xʲ − centroids[t][labels[t][j]]‖².
     converged : bool
@@ -47,25 +49,62 @@ class KMeansHistory:
         return len(self.inertia) - 1
 
 
-def _assign(Xc, x2, C):
-    """Closest centroid of each point, and its squared distance.
+_CHUNK = 8192  # points per block: the (k, block) work arrays stay in cache
 
-    ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖²: one (k, n) product for all distances. The
-    minimum is taken row by row (k is small), which is faster than argmin
-    along axis 0 of a (k, n) array.
+
+class _Lloyd:
+    """One assignment pass over the data per call, in cache-sized blocks.
+
+    For each block: all squared distances are one product,
+    ‖x − c‖² − ‖x‖² = ‖c‖² − 2 x·c = [−2c, ‖c‖²] · [x, 1]; the closest centroid is
+    found with min and ==, not argmin (numpy's argmin along the short axis of a
+    (k, n) array is about 15x slower); and the one-hot matrix of the block,
+    times [x, 1], gives each cluster's coordinate sums and count for the next
+    centroids, while the block is still in cache.
     """
-    D = C @ Xc.T
-    D *= -2.0
-    D += (C * C).sum(axis=1)[:, None]
-    best = D[0].copy()
-    labels = np.zeros(Xc.shape[0], dtype=np.intp)
-    for i in range(1, len(C)):
-        closer = D[i] < best
-        np.copyto(best, D[i], where=closer)
-        labels[closer] = i
-    best += x2
-    np.maximum(best, 0.0, out=best)  # the expansion can round a tiny distance below 0
-    return labels, best
+
+    def __init__(self, X: np.ndarray, shift: np.ndarray, k: int):
+        n, d = X.shape
+        self.n, self.d, self.k = n, d, k
+        self.XaT = np.empty((d + 1, n))  # [x - shift, 1] by row, so each block is contiguous
+        np.subtract(X.T, shift[:, None], out=self.XaT[:d])
+        self.XaT[d] = 1.0
+        self.x2 = np.einsum("ij,ij->j", self.XaT[:d], self.XaT[:d])
+        self.dtype = np.min_scalar_type(max(k - 1, 1))  # uint8 up to k = 256
+        self.reverse = np.arange(k - 1, -1, -1, dtype=self.dtype)[:, None]
+        self.index = np.arange(k, dtype=self.dtype)[:, None]
+        m = min(_CHUNK, n)
+        self.D, self.eq = np.empty((k, m)), np.empty((k, m), dtype=bool)
+        self.code, self.onehot = np.empty((k, m), dtype=self.dtype), np.empty((k, m))
+
+    def assign(self, C: np.ndarray):
+        """Closest centroid of every point, its squared distance, and the sums
+        Σ x and counts of each cluster, shape (k, d + 1)."""
+        Ca = np.hstack([-2.0 * C, np.einsum("ij,ij->i", C, C)[:, None]])
+        labels = np.empty(self.n, dtype=self.dtype)
+        dist = np.empty(self.n)
+        sums = np.zeros((self.k, self.d + 1))
+        for s in range(0, self.n, _CHUNK):
+            e = min(s + _CHUNK, self.n)
+            m = e - s
+            D, eq, code, onehot = self.D[:, :m], self.eq[:, :m], self.code[:, :m], self.onehot[:, :m]
+            xa = self.XaT[:, s:e]
+            np.matmul(Ca, xa, out=D)
+            best = np.min(D, axis=0, out=dist[s:e])
+            np.equal(D, best, out=eq)
+            # The first closest centroid: the largest of (k-1-i) over the minima.
+            np.multiply(eq.view(np.uint8).astype(self.dtype, copy=False), self.reverse, out=code)
+            np.subtract(self.k - 1, code.max(axis=0), out=labels[s:e])
+            np.copyto(onehot, eq)
+            block = onehot @ xa.T
+            if block[:, -1].sum() != m:  # a point equally close to two centroids: count it once
+                np.equal(labels[s:e], self.index, out=eq)
+                np.copyto(onehot, eq)
+                block = onehot @ xa.T
+            sums += block
+        dist += self.x2
+        np.maximum(dist, 0.0, out=dist)  # the expansion can round a tiny distance below 0
+        return labels, dist, sums
 
 
 def kmeans(X, init, max_iter=100, empty="keep") -> KMeansHistory:
@@ -102,24 +141,22 @@ def kmeans(X, init, max_iter=100, empty="keep") -> KMeansHistory:
     empty = v.as_choice(empty, "empty", ("keep", "farthest"))
 
     shift = X.mean(axis=0)  # centred, so ‖x‖² − 2x·c + ‖c‖² does not cancel badly
-    Xc = X - shift
-    x2 = np.einsum("ij,ij->i", Xc, Xc)
+    lloyd = _Lloyd(X, shift, k)
     C = C - shift
 
-    labels, dist = _assign(Xc, x2, C)
+    labels, dist, sums = lloyd.assign(C)
     centroids, all_labels, inertia = [C], [labels], [dist.sum()]
     converged = False
     for _ in range(max_iter):
-        counts = np.bincount(labels, minlength=k)
-        sums = np.stack([np.bincount(labels, weights=Xc[:, a], minlength=k) for a in range(d)], 1)
+        counts = sums[:, -1]
         C = C.copy()
         filled = counts > 0
-        C[filled] = sums[filled] / counts[filled, None]
+        C[filled] = sums[filled, :-1] / counts[filled, None]
         if empty == "farthest" and not filled.all():
             far = np.argsort(dist)[::-1]
             for i, j in zip(np.flatnonzero(~filled), far):
-                C[i] = Xc[j]
-        labels, dist = _assign(Xc, x2, C)
+                C[i] = lloyd.XaT[:-1, j]
+        labels, dist, sums = lloyd.assign(C)
         centroids.append(C), all_labels.append(labels), inertia.append(dist.sum())
         if np.array_equal(labels, all_labels[-2]):
             converged = True

@@ -71,7 +71,7 @@ def _check_mixture(X, means, covariances, weights, what="the mixture"):
 class _Quadratic:
     """Quadratic features of the data, centred on ``shift``: the E- and M-step work on these."""
 
-    def __init__(self, X: np.ndarray, shift: np.ndarray):
+    def __init__(self, X: np.ndarray, shift: np.ndarray, strict: bool = False):
         n, d = X.shape
         self.d = d
         self.shift = shift
@@ -88,6 +88,10 @@ class _Quadratic:
         # A standard deviation below a few ulps of the data cannot be resolved: the
         # mean itself is only known that well. Such a variance is rounding noise.
         self.resolution2 = (16 * np.finfo(np.float64).eps * np.abs(X).max()) ** 2
+        # Without a variance floor (strict), a covariance conditioned worse than SciPy's test
+        # for "singular" (eigenvalues below 1e6 eps of the largest) has collapsed:
+        # float64 can no longer follow EM there (the likelihood starts to wobble).
+        self.min_rcond = 1e6 * np.finfo(np.float64).eps if strict else 0.0
 
     def weighted_log_densities(self, means, covariances, weights, where, out=None):
         r"""log πᵢ + log Gᵢ(xʲ) for all i, j, shape (k, n).
@@ -105,7 +109,7 @@ class _Quadratic:
         off = np.where(self.iu[0] == self.iu[1], 0.5, 1.0)  # x_a x_b appears twice for a != b
         direct = []
         for i in range(k):
-            L = _cholesky_or_collapse(covariances[i], i, where, self.resolution2)
+            L = _cholesky_or_collapse(covariances[i], i, where, self)
             Linv = solve_lower(L, eye)
             P = Linv.T @ Linv
             m = means[i] - self.shift
@@ -135,13 +139,13 @@ class _Quadratic:
         return S[:, -1], S[:, self.q : self.q + d], second
 
 
-def _cholesky_or_collapse(cov, i, where, resolution2=0.0):
+def _cholesky_or_collapse(cov, i, where, quad):
     L = v.cholesky_or_none(cov)
-    smallest = np.linalg.eigvalsh(cov)[0]
-    if L is None or smallest <= resolution2:
+    eig = np.linalg.eigvalsh(cov)
+    if L is None or eig[0] <= quad.resolution2 or eig[0] <= quad.min_rcond * eig[-1]:
         raise CollapseError(
-            f"component {i} collapsed {where}: its smallest variance is {smallest:.3g}, too "
-            f"small to tell from 0 at this data's scale. This happens when a component "
+            f"component {i} collapsed {where}: its smallest variance is {eig[0]:.3g} against a "
+            f"largest of {eig[-1]:.3g}, too small to tell from 0. This happens when a component "
             f"sits on one point or a line of points, and the likelihood runs to infinity. "
             f"Use reg_covar > 0 (the default 1e-6 adds a floor to every variance)."
         )
@@ -435,7 +439,12 @@ def gmm_em(X, means, covariances, weights, max_iter=100, tol=1e-6, reg_covar=1e-
     Raises
     ------
     ValueError
-        On bad input, or when a component collapses with ``reg_covar=0``.
+        On bad input.
+    CollapseError
+        (a ValueError) With ``reg_covar=0``, when a component's covariance becomes
+        singular: a variance below the data's resolution, or a condition number
+        past 1/(1e6·eps) ≈ 4.5e9 (SciPy's test), where float64 cannot follow EM.
+        Its ``history`` holds the run up to the last valid step.
     """
     X, means, covariances, weights = _check_mixture(
         X, means, covariances, weights, "the initial parameters"
@@ -447,7 +456,7 @@ def gmm_em(X, means, covariances, weights, max_iter=100, tol=1e-6, reg_covar=1e-
     tol = v.as_nonnegative(tol, "tol")
     reg_covar = v.as_nonnegative(reg_covar, "reg_covar")
 
-    quad = _Quadratic(X, X.mean(axis=0))
+    quad = _Quadratic(X, X.mean(axis=0), strict=reg_covar == 0)
     W, M, C, LL = [weights], [means], [covariances], []
 
     def history(converged=False):
@@ -513,6 +522,15 @@ def hard_em(
     -------
     HardEMHistory
         As :class:`GMMHistory`, plus ``hard_labels`` (T+1, n).
+
+    Raises
+    ------
+    ValueError
+        On bad input.
+    CollapseError
+        With ``reg_covar=0``, when a group's covariance becomes singular (a
+        group of one point, or of points on a line); ``history`` holds the run
+        up to the last valid step.
     """
     X, means, covariances, weights = _check_mixture(
         X, means, covariances, weights, "the initial parameters"
@@ -523,7 +541,7 @@ def hard_em(
     max_iter = v.as_int(max_iter, "max_iter", 0)
     order = v.as_choice(order, "order", ("EM", "ME"))
     reg_covar = v.as_nonnegative(reg_covar, "reg_covar")
-    quad = _Quadratic(X, X.mean(axis=0))
+    quad = _Quadratic(X, X.mean(axis=0), strict=reg_covar == 0)
     groups = np.arange(k)[:, None]
 
     def m_step(labels, means, covariances, where):
@@ -534,7 +552,7 @@ def hard_em(
         empty = sizes == 0
         new_means[empty], new_covs[empty] = means[empty], covariances[empty]
         for i in np.flatnonzero(~empty):
-            _cholesky_or_collapse(new_covs[i], i, where, quad.resolution2)
+            _cholesky_or_collapse(new_covs[i], i, where, quad)
         return sizes / n, new_means, new_covs
 
     def e_step(means, covariances, weights, where):

@@ -79,3 +79,46 @@ def test_max_iter_zero_and_not_converged(rng):
     assert h0.n_iter == 0 and not h0.converged
     h1 = emlib.kmeans(X, [[20, 30], [80, 80]], max_iter=1)
     assert h1.n_iter == 1 and not h1.converged
+
+
+def direct_kmeans(X, C, iterations):
+    """Lloyd's algorithm written plainly: full distance table, argmin, means."""
+    out = []
+    for _ in range(iterations):
+        labels = ((X[:, None, :] - C[None]) ** 2).sum(-1).argmin(1)
+        out.append(labels)
+        C = np.array([X[labels == i].mean(0) if (labels == i).any() else C[i]
+                      for i in range(len(C))])
+    return out, C
+
+
+def test_ties_go_to_the_lower_index_and_are_counted_once():
+    # Integer data: point 3 is exactly between centroids 1 and 5; the first two
+    # centroids are equal, so every point near them is a tie.
+    X = np.array([[0.0], [1], [2], [3], [4], [5], [6], [3], [3]])
+    init = np.array([[1.0], [1.0], [5.0]])
+    h = emlib.kmeans(X, init)
+    ref_labels, ref_C = direct_kmeans(X, init, h.n_iter + 1)
+    for t, labels in enumerate(ref_labels):
+        np.testing.assert_array_equal(h.labels[t], labels)
+    np.testing.assert_allclose(h.centroids[-1], ref_C)
+    assert np.bincount(h.labels[0], minlength=3).sum() == len(X)
+
+
+def test_many_clusters_use_a_wider_label_type(rng):
+    X = rng.normal(size=(3000, 2))
+    init = X[:300].copy()
+    h = emlib.kmeans(X, init, max_iter=3)
+    ref_labels, _ = direct_kmeans(X, init, 4)
+    assert h.labels.dtype == np.uint16
+    for t in range(h.n_iter + 1):
+        np.testing.assert_array_equal(h.labels[t], ref_labels[t])
+
+
+def test_blocks_cover_data_larger_than_one_block(rng):
+    X = rng.normal(size=(20_001, 2)) + rng.integers(0, 3, (20_001, 1)) * 4
+    init = X[:3].copy()
+    h = emlib.kmeans(X, init)
+    km = KMeans(3, init=init, n_init=1, algorithm="lloyd", tol=0, max_iter=300).fit(X)
+    np.testing.assert_array_equal(h.labels[-1], km.labels_)
+    np.testing.assert_allclose(h.centroids[-1], km.cluster_centers_, rtol=1e-10)
