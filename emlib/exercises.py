@@ -1,0 +1,134 @@
+"""Exercises whose answers a student can check alone.
+
+``check(exercise, answer, **data)`` says right or wrong, and why, without
+printing the answer. The answers are computed here, from the same data the
+notebook uses, so they are never written in a notebook cell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import gaussian, kmeans as _kmeans, mixture
+
+
+def _kmeans_final(X, init):
+    return _kmeans.kmeans(X, np.asarray(init, dtype=float))
+
+
+EXERCISES = {
+    # 01 Gaussian distributions
+    "01.1": {
+        "solve": lambda: float(gaussian.normal_pdf(0.0, 0.0, 0.05)),
+        "tol": 0.01,
+        "why": "p(0) = 1 / (σ√(2π)); halving σ doubles the peak. A density can exceed 1.",
+    },
+    "01.2": {
+        "solve": lambda: 0.6827,
+        "tol": 0.005,
+        "why": "Pr(μ − σ < x < μ + σ) = CDF(μ + σ) − CDF(μ − σ), the same for every μ and σ.",
+    },
+    "01.3": {
+        "solve": lambda A: np.asarray(A, float) @ np.asarray(A, float).T,
+        "tol": 1e-6,
+        "why": "z' = A z with z ~ N(0, I) has covariance E[A z zᵀ Aᵀ] = A Aᵀ.",
+    },
+    # 02 Bayes' rule
+    "02.1": {
+        "solve": lambda: 0.9 * 0.01 / (0.9 * 0.01 + 0.05 * 0.99),
+        "tol": 1e-3,
+        "why": "P(ill | +) = P(+ | ill)P(ill) / [P(+ | ill)P(ill) + P(+ | healthy)P(healthy)].",
+    },
+    "02.2": {
+        "solve": lambda: 5.0 + np.log(0.5 / 0.5),
+        "tol": 1e-3,
+        "why": "With equal σ = 1 the boundary is where the two weighted pdfs cross: "
+               "(μ₁ + μ₂)/2 + σ² log(P(w₁)/P(w₂)) / (μ₂ − μ₁).",
+    },
+    "02.3": {
+        "solve": lambda: 5.0 + np.log(0.8 / 0.2) / 2.0,
+        "tol": 1e-3,
+        "why": "(μ₁ + μ₂)/2 + σ² log(P(w₁)/P(w₂)) / (μ₂ − μ₁): a larger prior moves the "
+               "boundary away from its own class's mean.",
+    },
+    # 03 k-means
+    "03.1": {
+        "solve": lambda X: _kmeans_final(X, [[20, 30], [80, 80]]).n_iter,
+        "tol": 0,
+        "why": "Count the iterations of the history, not its frames: n_iter = frames − 1.",
+    },
+    "03.2": {
+        "solve": lambda X: float(_kmeans_final(X, [[40, 50], [80, 50]]).inertia[-1]),
+        "tol": 0.01,
+        "why": "Inertia is Σⱼ ‖xʲ − c(xʲ)‖² at the last step; compare within 1 %.",
+        "relative": True,
+    },
+    "03.3": {
+        "solve": lambda X: int(np.bincount(_kmeans_final(
+            X, [[50, 50], [70, 70], [60, 30]]).labels[-1], minlength=3).min()),
+        "tol": 0,
+        "why": "Count the points of each cluster in the last labels (np.bincount).",
+    },
+    # 04 hard EM
+    "04.1": {
+        "solve": lambda x: mixture.hard_em(x, [3.0, 5.0], [1.0, 1.0], [0.5, 0.5]).n_iter,
+        "tol": 0,
+        "why": "The run stops when no point changes group; n_iter counts the iterations.",
+    },
+    "04.2": {
+        "solve": lambda x: float(np.sqrt(mixture.hard_em(
+            x, [3.0, 5.0], [1.0, 1.0], [0.5, 0.5]).covariances[-1, 0, 0, 0])),
+        "tol": 0.01,
+        "why": "The blue group's standard deviation is the square root of its variance.",
+        "relative": True,
+    },
+    # 05 GMM
+    "05.1": {
+        "solve": lambda: float(mixture.responsibilities(
+            [1.0, 1.1, 10.0, 10.1], [1.0, 10.0], [4.0, 4.0], [0.5, 0.5])[2, 0]),
+        "tol": 1e-3,
+        "relative": True,
+        "why": "W₁³ = π₁G₁(10) / (π₁G₁(10) + π₂G₂(10)): tiny, not zero.",
+    },
+    "05.2": {
+        "solve": lambda x: float(mixture.gmm_em(x, [3.0, 5.0], [1.0, 1.0], [0.5, 0.5])
+                                 .means[-1, 1, 0]),
+        "tol": 0.01,
+        "why": "The red component's mean after EM stops (index 1).",
+        "relative": True,
+    },
+}
+
+
+def _close(answer, expected, tol, relative):
+    a = np.asarray(answer, dtype=float)
+    e = np.asarray(expected, dtype=float)
+    if a.shape != e.shape:
+        return False
+    if relative:
+        return bool(np.all(np.abs(a - e) <= tol * np.abs(e)))
+    return bool(np.all(np.abs(a - e) <= tol))
+
+
+def check(exercise: str, answer, **data) -> None:
+    """Print whether ``answer`` to ``exercise`` is right, and why, without the answer."""
+    is_right(exercise, answer, verbose=True, **data)
+
+
+def is_right(exercise: str, answer, verbose=False, **data) -> bool:
+    """Whether ``answer`` to ``exercise`` is right (printing why when verbose)."""
+    if exercise not in EXERCISES:
+        raise ValueError(f"exercise must be one of {sorted(EXERCISES)}; got {exercise!r}.")
+    ex = EXERCISES[exercise]
+    if answer is None or answer is Ellipsis:
+        if verbose:
+            print(f"{exercise}: replace None with your answer, then run this cell again.")
+        return False
+    try:
+        expected = ex["solve"](**data)
+        ok = _close(answer, expected, ex["tol"], ex.get("relative", False))
+    except (TypeError, ValueError):
+        ok = False
+    if verbose:
+        print(f"{exercise}: ✓ right. {ex['why']}" if ok else f"{exercise}: ✗ not yet. Hint: {ex['why']}")
+    return ok

@@ -1,0 +1,356 @@
+"""Views: each draws one frame of a history into axes it owns, updating its artists in place.
+
+A view computes nothing the algorithm already gave; it only looks frame t up in
+the history. ``set_history(h)`` is called when the algorithm re-runs (an input
+changed), ``draw(t)`` when the iteration changes. Both only change artists;
+the caller redraws the canvas once.
+
+Points are drawn as a few ``Line2D`` objects, one per colour, not as a scatter
+with a colour per point: at 10,000 points that is 20 ms a frame instead of 100.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
+
+from .kmeans import KMeansHistory
+from .mixture import MixtureHistory
+
+# The lecture's colours: blue and red for the two groups, then more for larger k.
+PALETTE = ["tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple",
+           "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:gray"]
+_RGB = np.array([to_rgb(c) for c in PALETTE])
+
+# Fonts large enough for a projector.
+STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 11}
+
+
+def color(i: int):
+    """RGB of component i (blue, red, green, ...)."""
+    return tuple(_RGB[i % len(_RGB)])
+
+
+def figure(*, figsize=(7, 4.5), **subplots):
+    """A figure for a static picture, off pyplot: under ``%matplotlib widget`` a pyplot
+    figure becomes a live canvas, which a static page cannot show. Returns (fig, axes)."""
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=figsize, layout="constrained")
+        axes = fig.subplots(**subplots)
+    return fig, axes
+
+
+def png(fig, dpi=80) -> bytes:
+    """The figure rendered to PNG bytes (Agg)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def show(fig_or_png, dpi=80):
+    """Display a static picture in the notebook (an image a static page keeps)."""
+    from IPython.display import Image, display
+
+    data = fig_or_png if isinstance(fig_or_png, bytes) else png(fig_or_png, dpi)
+    display(Image(data))
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def frame(history, t: int) -> dict:
+    """What a view needs of step t: centres, and covariances, weights, memberships if any.
+
+    ``members`` is (n, k): one-hot for hard assignments (k-means, hard EM), the
+    responsibilities Wᵢʲ for soft EM.
+    """
+    if isinstance(history, KMeansHistory):
+        k = history.centroids.shape[1]
+        labels = history.labels[t]
+        return {"means": history.centroids[t], "covariances": None, "weights": None,
+                "members": (labels[:, None] == np.arange(k)).astype(float),
+                "objective": history.inertia, "objective_name": "inertia"}
+    if isinstance(history, MixtureHistory):
+        return {"means": history.means[t], "covariances": history.covariances[t],
+                "weights": history.weights[t], "members": history.responsibilities(t),
+                "objective": history.log_likelihood, "objective_name": "log-likelihood"}
+    raise TypeError(f"history must be a KMeansHistory or a mixture history; got {type(history).__name__}")
+
+
+# --------------------------------------------------------------------------- points
+
+
+class _PointLayer:
+    """Points coloured by membership. Sure points (share ≥ 0.99) take their
+    component's colour; unsure ones a blend of their two likeliest components'
+    colours, in five steps of the share: a handful of Line2D objects in all."""
+
+    LEVELS = np.array([0.55, 0.65, 0.75, 0.85, 0.95])
+
+    def __init__(self, ax, X2, markersize=4.0, alpha=0.8):
+        self.ax, self.X = ax, X2
+        self.style = {"marker": "o", "linestyle": "none", "markersize": markersize,
+                      "alpha": alpha, "markeredgewidth": 0}
+        self.lines = {}
+
+    def _line(self, key, rgb):
+        if key not in self.lines:
+            (self.lines[key],) = self.ax.plot([], [], color=rgb, zorder=2, **self.style)
+        return self.lines[key]
+
+    def update(self, members: np.ndarray):
+        n, k = members.shape
+        if k == 1:
+            first, second, share = np.zeros(n, int), np.zeros(n, int), np.ones(n)
+        else:
+            top2 = np.argpartition(-members, 1, axis=1)[:, :2]
+            r = np.take_along_axis(members, top2, axis=1)
+            swap = r[:, 1] > r[:, 0]
+            first = np.where(swap, top2[:, 1], top2[:, 0])
+            second = np.where(swap, top2[:, 0], top2[:, 1])
+            share = np.max(r, axis=1) / np.maximum(r.sum(axis=1), 1e-300)
+        level = np.where(share >= 0.99, len(self.LEVELS),
+                         np.clip(((share - 0.5) * 10).astype(int), 0, len(self.LEVELS) - 1))
+        second = np.where(level == len(self.LEVELS), first, second)  # sure: one line per component
+        key = (first * k + second) * (len(self.LEVELS) + 1) + level
+        order = np.argsort(key, kind="stable")
+        keys, starts = np.unique(key[order], return_index=True)
+        groups = dict(zip(keys.tolist(), np.split(order, starts[1:])))
+        for line in self.lines.values():
+            line.set_data([], [])
+        for kk, idx in groups.items():
+            lev = kk % (len(self.LEVELS) + 1)
+            pair = kk // (len(self.LEVELS) + 1)
+            i, j = divmod(pair, k)
+            if lev == len(self.LEVELS):
+                rgb = color(i)
+            else:
+                s = self.LEVELS[lev]
+                rgb = tuple(s * np.array(color(i)) + (1 - s) * np.array(color(j)))
+            self._line(("pure", i) if lev == len(self.LEVELS) else (i, j, lev), rgb).set_data(
+                self.X[idx, 0], self.X[idx, 1])
+
+
+def _ellipse_geometry(cov, n_std):
+    """Width, height and angle (degrees) of the n_std contour of a 2-D Gaussian."""
+    vals, vecs = np.linalg.eigh(cov)
+    vals = np.maximum(vals, 0.0)
+    angle = np.degrees(np.arctan2(vecs[1, 1], vecs[0, 1]))
+    return 2 * n_std * np.sqrt(vals[1]), 2 * n_std * np.sqrt(vals[0]), angle
+
+
+# --------------------------------------------------------------------------- views
+
+
+class ClusterView:
+    """2-D data coloured by cluster, the centres as big markers, and (for EM) each
+    component's 1σ and 2σ ellipses. Works for k-means, hard EM and soft EM histories.
+    """
+
+    def __init__(self, ax, X, k_max=10, title="", ellipses=True, truth=None, markersize=4.0):
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != 2:
+            raise ValueError(f"ClusterView draws 2-D data; X must have shape (n, 2), got {X.shape}.")
+        self.ax, self.X, self.title = ax, X, title
+        self.points = _PointLayer(ax, X, markersize=markersize)
+        self.centres = [ax.plot([], [], marker="X", markersize=16, color=color(i),
+                                markeredgecolor="black", markeredgewidth=1.5, linestyle="none",
+                                zorder=5)[0] for i in range(k_max)]
+        self.trails = [ax.plot([], [], color=color(i), linewidth=1.5, alpha=0.9, zorder=4)[0]
+                       for i in range(k_max)]
+        self.ellipses = []
+        if ellipses:
+            for i in range(k_max):
+                pair = [Ellipse((0, 0), 0, 0, fill=False, edgecolor=color(i), linewidth=lw,
+                                linestyle=ls, zorder=3, visible=False)
+                        for lw, ls in ((2.2, "-"), (1.4, "--"))]
+                for e in pair:
+                    ax.add_patch(e)
+                self.ellipses.append(pair)
+        if truth is not None:
+            for i in np.unique(truth):
+                ax.plot([], [], "o", color=color(int(i)), label=f"true group {int(i)}")
+        self._fit(X)
+        ax.set_aspect("equal", adjustable="box")  # circles look round, ellipses true
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        self.label = ax.set_title(title)
+        self.history = None
+
+    def _fit(self, points):
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        pad = 0.06 * (hi - lo).max() + 1e-9
+        self.ax.set_xlim(lo[0] - pad, hi[0] + pad)
+        self.ax.set_ylim(lo[1] - pad, hi[1] + pad)
+
+    def set_history(self, history):
+        self.history = history
+        path = history.centroids if isinstance(history, KMeansHistory) else history.means
+        self._fit(np.vstack([self.X, path.reshape(-1, 2)]))  # the guesses stay in view
+
+    def draw(self, t):
+        h = self.history
+        f = frame(h, t)
+        means, covs = f["means"], f["covariances"]
+        k = means.shape[0]
+        self.points.update(f["members"])
+        path = h.centroids if isinstance(h, KMeansHistory) else h.means
+        for i, (c, trail) in enumerate(zip(self.centres, self.trails)):
+            on = i < k
+            c.set_data([means[i, 0]] if on else [], [means[i, 1]] if on else [])
+            trail.set_data(path[: t + 1, i, 0] if on else [], path[: t + 1, i, 1] if on else [])
+        for i, pair in enumerate(self.ellipses):
+            for e, n_std in zip(pair, (1.0, 2.0)):
+                if covs is None or i >= k or (f["weights"] is not None and f["weights"][i] == 0):
+                    e.set_visible(False)
+                    continue
+                w, hgt, ang = _ellipse_geometry(covs[i], n_std)
+                e.set_center(means[i])
+                e.set_width(w)
+                e.set_height(hgt)
+                e.set_angle(ang)
+                e.set_visible(True)
+        T = len(f["objective"]) - 1
+        self.label.set_text(f"{self.title}  iteration {t}/{T}".strip())
+
+
+class ObjectiveView:
+    """The objective per iteration (k-means inertia, or EM's log-likelihood), with a
+    cursor at the current iteration."""
+
+    def __init__(self, ax, title=None):
+        self.ax = ax
+        (self.curve,) = ax.plot([], [], "-o", color="0.3", markersize=3, linewidth=1.5)
+        self.cursor = ax.axvline(0, color="tab:red", linewidth=2)
+        (self.dot,) = ax.plot([], [], "o", color="tab:red", markersize=9, zorder=5)
+        self.text = ax.text(0.98, 0.04, "", transform=ax.transAxes, ha="right", va="bottom")
+        ax.set_xlabel("iteration t")
+        self.fixed_title = title
+        self.history = None
+
+    def set_history(self, history):
+        self.history = history
+        f = frame(history, 0)
+        y = np.asarray(f["objective"])
+        t = np.arange(len(y))
+        self.curve.set_data(t, y)
+        self.name = f["objective_name"]
+        self.ax.set_ylabel(self.name)
+        self.ax.set_title(self.fixed_title or (
+            "Σⱼ log Σᵢ πᵢ N(xʲ | θₜ)  (rises every step)" if self.name == "log-likelihood"
+            else "inertia Σⱼ ‖xʲ − c(xʲ)‖²  (falls every step)"))
+        lo, hi = float(y.min()), float(y.max())
+        span = hi - lo if hi > lo else max(abs(hi), 1.0)
+        self.ax.set_xlim(-0.5, max(len(y) - 0.5, 1.5))
+        self.ax.set_ylim(lo - 0.08 * span, hi + 0.08 * span)
+
+    def draw(self, t):
+        y = self.curve.get_ydata()
+        self.cursor.set_xdata([t, t])
+        self.dot.set_data([t], [y[t]])
+        self.text.set_text(f"t = {t}: {self.name} = {y[t]:.2f}")
+
+
+class Mixture1DView:
+    """1-D data: a histogram, each component's πᵢ N(x | μᵢ, σᵢ²) and their sum, and
+    the points as a rug coloured by membership (blends for soft EM)."""
+
+    def __init__(self, ax, x, k_max=10, title="", bins=40, truth=None):
+        x = np.asarray(x, dtype=float).ravel()
+        self.ax, self.x, self.title = ax, x, title
+        ax.hist(x, bins=bins, density=True, color="0.85", edgecolor="0.6", label="data")
+        lo, hi = x.min(), x.max()
+        pad = 0.1 * (hi - lo + 1e-9)
+        self.grid = np.linspace(lo - pad, hi + pad, 600)
+        self.curves = [ax.plot([], [], color=color(i), linewidth=2.2)[0] for i in range(k_max)]
+        (self.total,) = ax.plot([], [], color="black", linewidth=1.6, linestyle="--",
+                                label="mixture p(x)")
+        self.means = [ax.axvline(0, color=color(i), linewidth=1, linestyle=":", visible=False)
+                      for i in range(k_max)]
+        rug = np.column_stack([x, np.zeros_like(x)])
+        self.points = _PointLayer(ax, rug, markersize=7, alpha=0.7)
+        self.points.style["marker"] = "|"
+        self.points.style["markeredgewidth"] = 1.5
+        ax.set_xlim(self.grid[0], self.grid[-1])
+        ax.set_xlabel("x")
+        ax.set_ylabel("density")
+        ax.legend(loc="upper left")
+        self.label = ax.set_title(title)
+        self.history = None
+
+    def set_history(self, history):
+        self.history = history
+        ymax = 0.0
+        for t in range(len(history.log_likelihood)):
+            m, c, w = history.means[t, :, 0], history.covariances[t, :, 0, 0], history.weights[t]
+            peak = (w / np.sqrt(2 * np.pi * c)).max()
+            ymax = max(ymax, peak)
+        heights = [p.get_height() for p in self.ax.patches]
+        top = max(max(heights, default=0), min(ymax, 3 * max(heights, default=1)))
+        self.ax.set_ylim(-0.04 * top, 1.1 * top)
+
+    def draw(self, t):
+        from .gaussian import normal_pdf
+
+        h = self.history
+        m, c, w = h.means[t, :, 0], h.covariances[t, :, 0, 0], h.weights[t]
+        k = len(w)
+        total = np.zeros_like(self.grid)
+        for i, (curve, vline) in enumerate(zip(self.curves, self.means)):
+            if i < k:
+                y = w[i] * normal_pdf(self.grid, m[i], np.sqrt(c[i]))
+                total += y
+                curve.set_data(self.grid, y)
+                vline.set_xdata([m[i], m[i]])
+                vline.set_visible(True)
+            else:
+                curve.set_data([], [])
+                vline.set_visible(False)
+        self.total.set_data(self.grid, total)
+        self.points.update(frame(h, t)["members"])
+        self.label.set_text(f"{self.title}  iteration {t}/{h.n_iter}".strip())
+
+
+# --------------------------------------------------------------------------- static frames
+
+
+def frame_grid(history, make_view, frames=None, ncols=None, size=(4.2, 3.8), title=None):
+    """A static row (or grid) of a few frames of a history, as PNG bytes.
+
+    For readers without a kernel: beside each interactive figure, the notebook
+    shows this picture, so a static page still shows the algorithm moving.
+
+    Parameters
+    ----------
+    history : a history from emlib
+    make_view : callable (ax) -> view
+        Builds the view to draw into each panel (e.g. ``lambda ax: ClusterView(ax, X)``).
+    frames : list of int, optional
+        Steps to show; default 0, 1, 2, the middle one and the last.
+    """
+    T = len(frame(history, 0)["objective"]) - 1
+    if frames is None:
+        frames = sorted({0, min(1, T), min(2, T), T // 2, T})
+    frames = [t % (T + 1) for t in frames]
+    ncols = ncols or len(frames)
+    nrows = -(-len(frames) // ncols)
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(size[0] * ncols, size[1] * nrows), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for ax, t in zip(axes, frames):
+            view = make_view(ax)
+            view.set_history(history)
+            view.draw(t)
+        for ax in axes[len(frames):]:
+            ax.set_visible(False)
+        if title:
+            fig.suptitle(title)
+        return png(fig, dpi=72)
