@@ -143,9 +143,10 @@ def _cholesky_or_collapse(cov, i, where, quad):
     L = v.cholesky_or_none(cov)
     eig = np.linalg.eigvalsh(cov)
     if L is None or eig[0] <= quad.resolution2 or eig[0] <= quad.min_rcond * eig[-1]:
+        size = (f"its variance is {eig[0]:.3g}" if len(eig) == 1 else
+                f"its smallest variance is {eig[0]:.3g} against a largest of {eig[-1]:.3g}")
         raise CollapseError(
-            f"component {i} collapsed {where}: its smallest variance is {eig[0]:.3g} against a "
-            f"largest of {eig[-1]:.3g}, too small to tell from 0. This happens when a component "
+            f"component {i} collapsed {where}: {size}, too small to tell from 0. This happens when a component "
             f"sits on one point or a line of points, and the likelihood runs to infinity. "
             f"Use reg_covar > 0 (the default 1e-6 adds a floor to every variance)."
         )

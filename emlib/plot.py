@@ -354,3 +354,32 @@ def frame_grid(history, make_view, frames=None, ncols=None, size=(4.2, 3.8), tit
         if title:
             fig.suptitle(title)
         return png(fig, dpi=72)
+
+
+# --------------------------------------------------------------------------- several runs
+
+
+class Several(tuple):
+    """Histories of several algorithms run on the same input, for views side by side;
+    ``n_iter`` is the longest run's."""
+
+    @property
+    def n_iter(self):
+        return max(h.n_iter for h in self)
+
+
+class SideBySide:
+    """Views side by side, the i-th drawing the i-th history of a :class:`Several`;
+    a run that has already stopped shows its last frame."""
+
+    def __init__(self, views):
+        self.views = list(views)
+
+    def set_history(self, histories):
+        for view, h in zip(self.views, histories):
+            view.set_history(h)
+        self.lengths = [h.n_iter for h in histories]
+
+    def draw(self, t):
+        for view, T in zip(self.views, self.lengths):
+            view.draw(min(t, T))

@@ -130,3 +130,17 @@ def test_collapse_shows_its_message_and_the_run_before_it():
         [view], fig, inputs={"reg": widgets.slider("reg", 0.0, 0.0, 1.0, 0.01)})
     assert "collapsed" in ex.message.value and ex.history.n_iter >= 1
     assert "iterations 0.." in repr(ex)
+
+
+def test_side_by_side_clamps_each_run_to_its_own_length(data):
+    X, _ = data
+    init = np.array([[40.0, 50], [80, 50]])
+    runs = plot.Several([emlib.kmeans(X, init),
+                         emlib.gmm_em(X, init, [np.eye(2) * 50] * 2, [0.5, 0.5], max_iter=40, tol=0)])
+    assert runs.n_iter == 40
+    axes = Figure().subplots(1, 2)
+    side = plot.SideBySide([plot.ClusterView(ax, X) for ax in axes])
+    side.set_history(runs)
+    side.draw(30)
+    assert side.views[0].label.get_text().endswith(f"iteration {runs[0].n_iter}/{runs[0].n_iter}")
+    assert side.views[1].label.get_text().endswith("iteration 30/40")
