@@ -383,3 +383,133 @@ class SideBySide:
     def draw(self, t):
         for view, T in zip(self.views, self.lengths):
             view.draw(min(t, T))
+
+
+# --------------------------------------------------------------------------- Gaussians and Bayes
+
+
+class SamplesView:
+    """Histograms of samples (density-scaled steps) over a pdf curve (lecture part 1).
+
+    ``set_history(r)`` takes an object with ``samples``: a list of (array, label) and
+    ``pdf``: the density on ``grid``; optional ``note`` is shown in the corner.
+    """
+
+    def __init__(self, ax, grid, bins, title="", ylim=None):
+        self.ax, self.grid, self.bins = ax, np.asarray(grid), np.asarray(bins)
+        self.steps = []
+        (self.pdf,) = ax.plot([], [], color="black", linewidth=2.2, label="pdf")
+        self.note = ax.text(0.98, 0.96, "", transform=ax.transAxes, ha="right", va="top",
+                            fontsize=10, bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.8"})
+        ax.set_xlim(self.bins[0], self.bins[-1])
+        if ylim:
+            ax.set_ylim(*ylim)
+        ax.set_xlabel("x")
+        ax.set_ylabel("density")
+        ax.set_title(title)
+
+    def set_history(self, r):
+        self.result = r
+
+    def draw(self, t=0):
+        r = self.result
+        for i, (sample, label) in enumerate(r.samples):
+            counts, _ = np.histogram(sample, bins=self.bins)
+            density = counts / max(len(sample), 1) / np.diff(self.bins)
+            if i == len(self.steps):
+                self.steps.append(self.ax.stairs(density, self.bins, color=color(i), linewidth=1.8,
+                                                 label=label))
+                self.ax.legend(loc="upper left", fontsize=9)
+            self.steps[i].set_data(density, self.bins)
+        self.pdf.set_data(self.grid, r.pdf)
+        self.note.set_text(getattr(r, "note", ""))
+
+
+class LinearMapView:
+    """Samples z' = A z of z ~ N(0, I), with the 1σ and 2σ contours of N(0, A Aᵀ).
+
+    ``set_history(r)``: r has ``points`` (n, 2), ``cov`` (2, 2) and ``note``. When
+    A Aᵀ is singular the points lie on a line and there is no density: the
+    contours hide and the note says so.
+    """
+
+    def __init__(self, ax, lim=8.0, title="z' = A z"):
+        self.ax = ax
+        (self.points,) = ax.plot([], [], "o", markersize=3, alpha=0.5, color=color(0),
+                                 markeredgewidth=0)
+        self.ellipses = [Ellipse((0, 0), 0, 0, fill=False, edgecolor=color(1), linewidth=lw,
+                                 linestyle=ls, zorder=3) for lw, ls in ((2.2, "-"), (1.4, "--"))]
+        for e in self.ellipses:
+            ax.add_patch(e)
+        self.note = ax.text(0.02, 0.98, "", transform=ax.transAxes, ha="left", va="top",
+                            family="monospace", fontsize=11,
+                            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        ax.set_title(title)
+
+    def set_history(self, r):
+        self.result = r
+
+    def draw(self, t=0):
+        r = self.result
+        self.points.set_data(r.points[:, 0], r.points[:, 1])
+        singular = np.linalg.eigvalsh(r.cov)[0] <= 1e-12 * max(np.abs(r.cov).max(), 1e-300)
+        for e, n_std in zip(self.ellipses, (1.0, 2.0)):
+            e.set_visible(not singular)
+            if not singular:
+                w, h, ang = _ellipse_geometry(r.cov, n_std)
+                e.set_width(w)
+                e.set_height(h)
+                e.set_angle(ang)
+        self.note.set_text(r.note)
+
+
+class PosteriorView:
+    """Two classes in 1-D (lecture, end of part 1): top, p(x | wᵢ) P(wᵢ) and their sum
+    p(x); bottom, the posteriors P(wᵢ | x); the decision boundaries as vertical lines.
+
+    ``set_history(r)``: r has ``weighted`` (2, m), ``posterior`` (2, m), ``boundaries``.
+    """
+
+    def __init__(self, ax_top, ax_bottom, grid, names=("w₁", "w₂")):
+        self.top, self.bottom, self.grid = ax_top, ax_bottom, np.asarray(grid)
+        self.weighted = [ax_top.plot([], [], color=color(i), linewidth=2.2,
+                                     label=f"p(x | {n}) P({n})")[0] for i, n in enumerate(names)]
+        (self.evidence,) = ax_top.plot([], [], "k--", linewidth=1.5, label="p(x) = Σ p(x | wᵢ) P(wᵢ)")
+        self.posterior = [ax_bottom.plot([], [], color=color(i), linewidth=2.2,
+                                         label=f"P({n} | x)")[0] for i, n in enumerate(names)]
+        self.lines = [ax.axvline(0, color="0.3", linestyle=":", linewidth=1.5, visible=False)
+                      for ax in (ax_top, ax_bottom) for _ in range(2)]
+        for ax in (ax_top, ax_bottom):
+            ax.set_xlim(self.grid[0], self.grid[-1])
+            ax.legend(loc="upper right", fontsize=10)
+        ax_top.set_ylabel("density")
+        ax_top.set_title("likelihood × prior")
+        ax_bottom.set_ylim(-0.03, 1.03)
+        ax_bottom.set_xlabel("x")
+        ax_bottom.set_ylabel("probability")
+        self.label = ax_bottom.set_title("posterior")
+
+    def set_history(self, r):
+        self.result = r
+        top = float(np.max(r.weighted.sum(axis=0)))
+        self.top.set_ylim(0, 1.1 * top if top > 0 else 1)
+
+    def draw(self, t=0):
+        r = self.result
+        for i in range(2):
+            self.weighted[i].set_data(self.grid, r.weighted[i])
+            self.posterior[i].set_data(self.grid, r.posterior[i])
+        self.evidence.set_data(self.grid, r.weighted.sum(axis=0))
+        b = list(r.boundaries)[:2]
+        for j, line in enumerate(self.lines):
+            k = j % 2
+            line.set_visible(k < len(b))
+            if k < len(b):
+                line.set_xdata([b[k], b[k]])
+        where = ", ".join(f"{x:.2f}" for x in b) or "none in view"
+        self.label.set_text(f"posterior: decide w₁ where P(w₁ | x) > ½ (boundary {where})")

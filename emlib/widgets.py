@@ -11,6 +11,7 @@ a short message beside the figure instead of a traceback.
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as w
 
@@ -18,6 +19,17 @@ from .mixture import CollapseError
 
 SLIDER_LAYOUT = w.Layout(width="320px")
 STYLE = {"description_width": "70px"}
+
+
+def short(error) -> str:
+    """The first sentence of an error message: what went wrong, without the advice.
+
+    A sentence ends at a full stop followed by a capital letter, so numbers such
+    as "7. 6.06" in a printed matrix do not cut it short.
+    """
+    text = str(error)
+    match = re.search(r"\.\s+(?=[A-Z])", text)
+    return text[: match.start() + 1] if match else text
 
 
 def slider(description, value, min, max, step=None):
@@ -53,10 +65,11 @@ class Explorer:
         Shown in the text form of the explorer (what a static page or nbval sees).
     """
 
-    def __init__(self, compute, views, fig, inputs=None, interval=400, name="explorer"):
+    def __init__(self, compute, views, fig, inputs=None, interval=400, name="explorer",
+                 animate=True):
         self.compute, self.views, self.fig = compute, views, fig
         self.inputs = dict(inputs or {})
-        self.name = name
+        self.name, self.animate = name, animate
         self.iteration = w.IntSlider(value=0, min=0, max=0, description="iteration",
                                      layout=SLIDER_LAYOUT, style=STYLE)
         self.play = w.Play(value=0, min=0, max=0, step=1, interval=interval,
@@ -106,13 +119,13 @@ class Explorer:
 
     @staticmethod
     def _warning(error):
-        text = str(error).split(". ")[0]  # the first sentence is the short message
-        return (f'<div style="color:#a00;font-size:14px">&#9888; {html.escape(text)}.</div>'
+        return (f'<div style="color:#a00;font-size:14px">&#9888; {html.escape(short(error))}</div>'
                 f'<details><summary>more</summary>{html.escape(str(error))}</details>')
 
     @property
     def n_iter(self):
-        return self.history.n_iter
+        """Iterations of the current history (0 for a result that is not a run)."""
+        return getattr(self.history, "n_iter", 0)
 
     def set(self, **values):
         """Set inputs (and/or ``iteration``) as a student would move the sliders."""
@@ -127,11 +140,13 @@ class Explorer:
     def widget(self):
         controls = w.HBox(list(self.inputs.values()),
                           layout=w.Layout(flex_flow="row wrap")) if self.inputs else w.HBox([])
-        return w.VBox([controls, w.HBox([self.play, self.iteration]), self.message,
-                       self.fig.canvas])
+        rows = [controls] + ([w.HBox([self.play, self.iteration])] if self.animate else [])
+        return w.VBox(rows + [self.message, self.fig.canvas])
 
     def __repr__(self):
         inputs = ", ".join(f"{k}={c.value}" for k, c in self.inputs.items())
+        if not self.animate:
+            return f"<{self.name}: {inputs}>"
         return f"<{self.name}: {inputs}; iterations 0..{self.n_iter if self.history else '?'}>"
 
     def _repr_mimebundle_(self, **kwargs):

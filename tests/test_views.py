@@ -144,3 +144,10 @@ def test_side_by_side_clamps_each_run_to_its_own_length(data):
     side.draw(30)
     assert side.views[0].label.get_text().endswith(f"iteration {runs[0].n_iter}/{runs[0].n_iter}")
     assert side.views[1].label.get_text().endswith("iteration 30/40")
+
+
+def test_short_message_is_the_first_sentence_even_with_numbers():
+    e = ValueError("cov must be positive definite; got [[7.     6.0622]\n [6.0622 5.25  ]] with "
+                   "smallest eigenvalue 0. Give every direction a positive variance.")
+    assert widgets.short(e).endswith("smallest eigenvalue 0.")
+    assert widgets.short("no full stop") == "no full stop"
