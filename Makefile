@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_frames.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -25,6 +25,7 @@ them on demand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -252,10 +253,18 @@ class MixtureHistory:
         t = self._step(t)
         return self.means[t], self.covariances[t], self.weights[t]
 
+    @cached_property
+    def _quad(self):
+        """The data's features, made once per history: a slider scrubbing through the
+        steps recomputes only the (k, n) product, not the features."""
+        return _Quadratic(self.X, self.X.mean(axis=0))
+
     def responsibilities(self, t: int = -1) -> np.ndarray:
         """Wᵢʲ of step t's parameters, shape (n, k); each row sums to 1."""
         means, covs, weights = self.params(t)
-        return responsibilities(self.X, means, covs, weights)
+        logp = self._quad.weighted_log_densities(means, covs, weights, f"at step {self._step(t)}")
+        _normalise_in_place(logp)
+        return logp.T
 
     def labels(self, t: int = -1) -> np.ndarray:
         """The most responsible component of each point at step t, shape (n,)."""

@@ -108,6 +108,10 @@ class _PointLayer:
         n, k = members.shape
         if k == 1:
             first, second, share = np.zeros(n, int), np.zeros(n, int), np.ones(n)
+        elif k == 2:  # the common case, without a partition
+            first = (members[:, 1] > members[:, 0]).astype(int)
+            second = 1 - first
+            share = np.maximum(members[:, 0], members[:, 1]) / np.maximum(members.sum(axis=1), 1e-300)
         else:
             top2 = np.argpartition(-members, 1, axis=1)[:, :2]
             r = np.take_along_axis(members, top2, axis=1)
@@ -119,12 +123,11 @@ class _PointLayer:
                          np.clip(((share - 0.5) * 10).astype(int), 0, len(self.LEVELS) - 1))
         second = np.where(level == len(self.LEVELS), first, second)  # sure: one line per component
         key = (first * k + second) * (len(self.LEVELS) + 1) + level
-        order = np.argsort(key, kind="stable")
-        keys, starts = np.unique(key[order], return_index=True)
-        groups = dict(zip(keys.tolist(), np.split(order, starts[1:])))
+        present = np.flatnonzero(np.bincount(key))  # a handful of groups: a mask each beats a sort
         for line in self.lines.values():
             line.set_data([], [])
-        for kk, idx in groups.items():
+        for kk in present.tolist():
+            idx = key == kk
             lev = kk % (len(self.LEVELS) + 1)
             pair = kk // (len(self.LEVELS) + 1)
             i, j = divmod(pair, k)
@@ -153,10 +156,12 @@ class ClusterView:
     component's 1σ and 2σ ellipses. Works for k-means, hard EM and soft EM histories.
     """
 
-    def __init__(self, ax, X, k_max=10, title="", ellipses=True, truth=None, markersize=4.0):
+    def __init__(self, ax, X, k_max=10, title="", ellipses=True, truth=None, markersize=None):
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] != 2:
             raise ValueError(f"ClusterView draws 2-D data; X must have shape (n, 2), got {X.shape}.")
+        if markersize is None:  # many points overlap anyway; small markers draw twice as fast
+            markersize = 4.0 if len(X) <= 5_000 else 3.0 if len(X) <= 30_000 else 2.0
         self.ax, self.X, self.title = ax, X, title
         self.points = _PointLayer(ax, X, markersize=markersize)
         self.centres = [ax.plot([], [], marker="X", markersize=16, color=color(i),
@@ -182,6 +187,11 @@ class ClusterView:
         ax.set_ylabel("x₂")
         self.label = ax.set_title(title)
         self.history = None
+
+    def artists(self):
+        """What changes from frame to frame (drawn over a cached background)."""
+        return [*self.points.lines.values(), *self.centres, *self.trails,
+                *(e for pair in self.ellipses for e in pair), self.label]
 
     def _fit(self, points):
         lo, hi = points.min(axis=0), points.max(axis=0)
@@ -234,6 +244,9 @@ class ObjectiveView:
         self.fixed_title = title
         self.history = None
 
+    def artists(self):
+        return [self.cursor, self.dot, self.text]
+
     def set_history(self, history):
         self.history = history
         f = frame(history, 0)
@@ -283,6 +296,9 @@ class Mixture1DView:
         ax.legend(loc="upper left")
         self.label = ax.set_title(title)
         self.history = None
+
+    def artists(self):
+        return [*self.curves, self.total, *self.means, *self.points.lines.values(), self.label]
 
     def set_history(self, history):
         self.history = history
@@ -375,6 +391,9 @@ class SideBySide:
     def __init__(self, views):
         self.views = list(views)
 
+    def artists(self):
+        return [a for v in self.views for a in v.artists()]
+
     def set_history(self, histories):
         for view, h in zip(self.views, histories):
             view.set_history(h)
@@ -407,6 +426,9 @@ class SamplesView:
         ax.set_xlabel("x")
         ax.set_ylabel("density")
         ax.set_title(title)
+
+    def artists(self):
+        return [*self.steps, self.pdf, self.note]
 
     def set_history(self, r):
         self.result = r
@@ -451,6 +473,9 @@ class LinearMapView:
         ax.set_ylabel("x₂")
         ax.set_title(title)
 
+    def artists(self):
+        return [self.points, *self.ellipses, self.note]
+
     def set_history(self, r):
         self.result = r
 
@@ -494,6 +519,9 @@ class PosteriorView:
         ax_bottom.set_ylabel("probability")
         self.label = ax_bottom.set_title("posterior")
 
+    def artists(self):
+        return [*self.weighted, self.evidence, *self.posterior, *self.lines, self.label]
+
     def set_history(self, r):
         self.result = r
         top = float(np.max(r.weighted.sum(axis=0)))
@@ -513,3 +541,50 @@ class PosteriorView:
                 line.set_xdata([b[k], b[k]])
         where = ", ".join(f"{x:.2f}" for x in b) or "none in view"
         self.label.set_text(f"posterior: decide w₁ where P(w₁ | x) > ½ (boundary {where})")
+
+
+# --------------------------------------------------------------------------- fast frames
+
+
+class Blitter:
+    """Redraw only what changes between frames (matplotlib's blitting pattern).
+
+    A full draw (first display, a resize, a new history) paints the axes, ticks
+    and labels, keeps that picture as the background, then paints the views'
+    changing artists on top. A frame restores the background and paints only
+    the changing artists: no layout, no tick labels. ipympl's canvas supports
+    ``blit`` and sends the refreshed picture.
+    """
+
+    def __init__(self, fig, views):
+        self.fig, self.canvas, self.views = fig, fig.canvas, list(views)
+        self.background = None
+        self.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def _artists(self):
+        artists = [a for v in self.views for a in v.artists()]
+        for a in artists:
+            a.set_animated(True)  # left out of full draws: they go on the background
+        return artists
+
+    def _on_draw(self, event=None):
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._paint()
+
+    def _paint(self):
+        for a in self._artists():
+            self.fig.draw_artist(a)
+
+    def full(self):
+        """After a new history (limits may have changed): redraw everything."""
+        self._artists()
+        self.canvas.draw_idle()
+
+    def frame(self):
+        """After draw(t): repaint the changing artists over the kept background."""
+        if self.background is None:
+            self.canvas.draw()  # the first draw captures the background and paints
+        else:
+            self.canvas.restore_region(self.background)
+            self._paint()
+        self.canvas.blit(self.fig.bbox)

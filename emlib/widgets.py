@@ -77,6 +77,9 @@ class Explorer:
         w.link((self.play, "value"), (self.iteration, "value"))
         self.message = w.HTML(value="")
         self.history = None
+        from .plot import Blitter
+
+        self.blitter = Blitter(fig, views)
         for control in self.inputs.values():
             control.observe(self._recompute, names="value")
         self.iteration.observe(self._draw, names="value")
@@ -104,16 +107,20 @@ class Explorer:
         self.play.max = self.iteration.max = T
         if at_end or self.iteration.value > T:
             self.iteration.value = T
-        self._draw()
+        self._update_views()
+        self.blitter.full()  # limits may have changed: redraw everything once
 
-    def _draw(self, change=None):
-        """The iteration changed: draw frame t of the kept history."""
-        if self.history is None:
-            return
+    def _update_views(self):
         t = min(self.iteration.value, self.n_iter)
         for view in self.views:
             view.draw(t)
-        self.fig.canvas.draw_idle()
+
+    def _draw(self, change=None):
+        """The iteration changed: draw frame t of the kept history, changed artists only."""
+        if self.history is None:
+            return
+        self._update_views()
+        self.blitter.frame()
 
     # -- helpers
 
