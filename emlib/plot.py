@@ -583,8 +583,11 @@ class Blitter:
     def frame(self):
         """After draw(t): repaint the changing artists over the kept background."""
         if self.background is None:
-            self.canvas.draw()  # the first draw captures the background and paints
-        else:
-            self.canvas.restore_region(self.background)
-            self._paint()
+            # Not drawn yet. Ask for a draw (its draw_event keeps the background) rather
+            # than drawing now: an ipympl canvas drawn or blitted before the browser has
+            # shown it stays 0 x 0 px.
+            self.full()
+            return
+        self.canvas.restore_region(self.background)
+        self._paint()
         self.canvas.blit(self.fig.bbox)
