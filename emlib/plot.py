@@ -256,8 +256,8 @@ class ObjectiveView:
         self.name = f["objective_name"]
         self.ax.set_ylabel(self.name)
         self.ax.set_title(self.fixed_title or (
-            "Σⱼ log Σᵢ πᵢ N(xʲ | θₜ)  (rises every step)" if self.name == "log-likelihood"
-            else "inertia Σⱼ ‖xʲ − c(xʲ)‖²  (falls every step)"))
+            "log-likelihood (rises every step)" if self.name == "log-likelihood"
+            else "inertia (falls every step)"))
         lo, hi = float(y.min()), float(y.max())
         span = hi - lo if hi > lo else max(abs(hi), 1.0)
         self.ax.set_xlim(-0.5, max(len(y) - 0.5, 1.5))
