@@ -101,16 +101,16 @@ def main():
 
         cells, fulls = [], []
         for h, ellipses in ((km, False), (he, True), (ge, True)):
-            fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.6), layout="constrained")
+            fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9.4, 4.0), layout="constrained")
             frame, full = frame_time(fig, [plot.ClusterView(ax, X, ellipses=ellipses),
                                            plot.ObjectiveView(ax2)], h)
             cells.append(frame), fulls.append(full)
             plt.close(fig)
-        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.4), layout="constrained")
+        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9.4, 3.9), layout="constrained")
         frame, full = frame_time(fig, [plot.Mixture1DView(ax, x1), plot.ObjectiveView(ax2)], g1)
         cells.append(frame), fulls.append(full)
         plt.close(fig)
-        fig, axes = plt.subplots(1, 3, figsize=(13, 4.4), layout="constrained")
+        fig, axes = plt.subplots(1, 3, figsize=(9.4, 3.5), layout="constrained")
         side = plot.SideBySide([plot.ClusterView(a, X) for a in axes])
         frame, full = frame_time(fig, [side], plot.Several([km, he, ge]))
         cells.append(frame), fulls.append(full)

@@ -302,11 +302,9 @@ class Mixture1DView:
 
     def set_history(self, history):
         self.history = history
-        ymax = 0.0
-        for t in range(len(history.log_likelihood)):
-            m, c, w = history.means[t, :, 0], history.covariances[t, :, 0, 0], history.weights[t]
-            peak = (w / np.sqrt(2 * np.pi * c)).max()
-            ymax = max(ymax, peak)
+        # The sum of the components' peaks bounds the mixture curve of every frame.
+        c, w = history.covariances[:, :, 0, 0], history.weights
+        ymax = float((w / np.sqrt(2 * np.pi * c)).sum(axis=1).max())
         heights = [p.get_height() for p in self.ax.patches]
         top = max(max(heights, default=0), min(ymax, 3 * max(heights, default=1)))
         self.ax.set_ylim(-0.04 * top, 1.1 * top)
