@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[all]"
+	@# Build matplotlib's font cache now: on a fresh machine its first import prints a notice,
+	@# which would appear in a notebook's output and fail nbval.
+	$(BIN)/python -c "import matplotlib.pyplot"
 	touch $(STAMP)
 
 lab: $(STAMP)
