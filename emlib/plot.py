@@ -232,16 +232,15 @@ class ClusterView:
 
 class ObjectiveView:
     """The objective per iteration (k-means inertia, or EM's log-likelihood), with a
-    cursor at the current iteration."""
+    cursor at the current iteration and its value in the title."""
 
-    def __init__(self, ax, title=None):
+    def __init__(self, ax):
         self.ax = ax
         (self.curve,) = ax.plot([], [], "-o", color="0.3", markersize=3, linewidth=1.5)
         self.cursor = ax.axvline(0, color="tab:red", linewidth=2)
         (self.dot,) = ax.plot([], [], "o", color="tab:red", markersize=9, zorder=5)
-        self.text = ax.text(0.98, 0.04, "", transform=ax.transAxes, ha="right", va="bottom")
+        self.text = ax.set_title("")
         ax.set_xlabel("iteration t")
-        self.fixed_title = title
         self.history = None
 
     def artists(self):
@@ -254,10 +253,8 @@ class ObjectiveView:
         t = np.arange(len(y))
         self.curve.set_data(t, y)
         self.name = f["objective_name"]
-        self.ax.set_ylabel(self.name)
-        self.ax.set_title(self.fixed_title or (
-            "log-likelihood (rises every step)" if self.name == "log-likelihood"
-            else "inertia (falls every step)"))
+        rises = self.name == "log-likelihood"
+        self.ax.set_ylabel(f"{self.name} ({'never falls' if rises else 'never rises'})")
         lo, hi = float(y.min()), float(y.max())
         span = hi - lo if hi > lo else max(abs(hi), 1.0)
         self.ax.set_xlim(-0.5, max(len(y) - 0.5, 1.5))
@@ -267,7 +264,7 @@ class ObjectiveView:
         y = self.curve.get_ydata()
         self.cursor.set_xdata([t, t])
         self.dot.set_data([t], [y[t]])
-        self.text.set_text(f"t = {t}: {self.name} = {y[t]:.2f}")
+        self.text.set_text(f"{self.name} at t = {t}: {y[t]:.2f}")
 
 
 class Mixture1DView:

@@ -17,9 +17,3 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 @pytest.fixture
 def rng():
     return np.random.default_rng(20201210)  # the lecture's date
-
-
-def random_spd(rng, d, scale=1.0):
-    """A random symmetric positive definite matrix with a moderate condition number."""
-    A = rng.standard_normal((d, d))
-    return scale * (A @ A.T + d * np.eye(d)) / d

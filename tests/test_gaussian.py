@@ -5,7 +5,7 @@ import pytest
 from scipy import special, stats
 
 import emlib
-from conftest import random_spd
+from helpers import random_spd
 
 
 def test_normal_pdf_matches_scipy(rng):

@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 import emlib
-from conftest import random_spd
+from helpers import random_spd
 
 
 def sklearn_gmm(X, means, covariances, weights, max_iter, reg_covar):
