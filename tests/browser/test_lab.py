@@ -21,11 +21,20 @@ def wait_idle(page, timeout=180_000):
     bar.get_by_text("Idle").first.wait_for(state="visible", timeout=timeout)
 
 
+ALL_EXECUTED = r"""() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    return prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
+}"""
+
+
 def run_all(page):
+    """Run All, then wait until every code cell shows an execution number and the
+    kernel is idle: "Idle" alone can show for a moment before the run starts."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    time.sleep(2)
+    page.wait_for_function(ALL_EXECUTED, timeout=240_000)
     wait_idle(page)
+    page.locator(".jupyter-matplotlib-figure").first.wait_for(state="visible", timeout=60_000)
     time.sleep(2)  # the last widget messages
 
 
