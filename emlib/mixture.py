@@ -400,8 +400,8 @@ def random_init(X, k, rng):
     means = X[rng.choice(n, size=k, replace=False)].copy()
     Xc = X - X.mean(axis=0)
     cov = Xc.T @ Xc / n
-    top = np.linalg.eigvalsh(cov)[-1]
-    if np.linalg.eigvalsh(cov)[0] <= 1e-9 * top:  # points on a line or a plane, or all equal:
+    low, top = np.linalg.eigvalsh(cov)[[0, -1]]
+    if low <= 1e-9 * top:  # points on a line or a plane, or all equal:
         cov += np.eye(d) * 1e-6 * max(top, 1.0)  # a ridge makes the guess a valid covariance
     return means, np.repeat(cov[None], k, axis=0), np.full(k, 1.0 / k)
 

@@ -16,6 +16,7 @@ import re
 import ipywidgets as w
 
 from .mixture import CollapseError
+from .plot import Blitter
 
 SLIDER_LAYOUT = w.Layout(width="320px")
 STYLE = {"description_width": "70px"}
@@ -77,8 +78,6 @@ class Explorer:
         w.link((self.play, "value"), (self.iteration, "value"))
         self.message = w.HTML(value="")
         self.history = None
-        from .plot import Blitter
-
         self.blitter = Blitter(fig, views)
         for control in self.inputs.values():
             control.observe(self._recompute, names="value")

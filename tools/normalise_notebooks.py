@@ -6,14 +6,13 @@
 
 Each notebook runs top to bottom in a fresh kernel (from the notebooks/ folder), then:
 widget state, execution timings and the Python version are removed from the metadata,
-and execution counts run 1, 2, 3, ... . Outputs are kept: a static page shows them and
+widget views from the outputs (their text stays), and execution counts run 1, 2, 3, ... . Outputs are kept: a static page shows them and
 nbval compares them.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
@@ -43,6 +42,8 @@ def problems(nb) -> list[str]:
         for out in cell.outputs:
             if out.output_type == "error":
                 found.append(f"cell {i}: an error output ({out.get('ename')})")
+            if WIDGET in out.get("data", {}):
+                found.append(f"cell {i}: a widget view without its state")
         if len(merge_streams([o.copy() for o in cell.outputs])) != len(cell.outputs):
             found.append(f"cell {i}: stream outputs not merged")
     return found
@@ -65,7 +66,7 @@ def merge_streams(outputs):
     return merged
 
 
-def normalise(nb, name="notebook"):
+def normalise(nb):
     nb.metadata.pop("widgets", None)
     nb.metadata.get("language_info", {}).pop("version", None)
     count = 0
@@ -76,12 +77,13 @@ def normalise(nb, name="notebook"):
                 count += 1
                 cell.execution_count = count
                 cell.outputs = merge_streams(cell.outputs)
-                for j, out in enumerate(cell.outputs):
+                for out in cell.outputs:
                     if "execution_count" in out:
                         out.execution_count = count
-                    view = out.get("data", {}).get(WIDGET)
-                    if view:  # the state is not stored, so the id only adds noise to diffs
-                        view["model_id"] = hashlib.md5(f"{name}/{i}/{j}".encode()).hexdigest()
+                    # Widget state is not stored, so a stored widget view would only show
+                    # "Error displaying widget: model not found" until the cell runs again.
+                    # Its text form stays: what a static page and nbval show.
+                    out.get("data", {}).pop(WIDGET, None)
             else:
                 cell.execution_count, cell.outputs = None, []
     return nb
@@ -109,7 +111,7 @@ def main(argv=None):
                 print(f"{path.name}: {p}")
             continue
         print(f"executing {path.name} ...", flush=True)
-        nb = normalise(execute(path), path.stem)
+        nb = normalise(execute(path))
         nbformat.write(nb, path)
     return 1 if bad else 0
 

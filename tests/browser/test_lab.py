@@ -27,12 +27,20 @@ ALL_EXECUTED = r"""() => {
 }"""
 
 
-def run_all(page):
+def run_all(page, shots, name):
     """Run All, then wait until every code cell shows an execution number and the
     kernel is idle: "Idle" alone can show for a moment before the run starts."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    page.wait_for_function(ALL_EXECUTED, timeout=240_000)
+    try:
+        page.wait_for_function(ALL_EXECUTED, timeout=240_000)
+    except Exception:  # say what the page showed
+        page.screenshot(path=str(shots / f"{name[:2]}-timeout.png"))
+        prompts = page.evaluate("() => [...document.querySelectorAll("
+                                "'.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent).join(' ')")
+        status = page.locator("#jp-main-statusbar").inner_text()
+        pytest.fail(f"Run All did not finish: prompts {prompts}; status bar {status!r}; "
+                    f"screenshot {shots / (name[:2] + '-timeout.png')}")
     wait_idle(page)
     page.locator(".jupyter-matplotlib-figure").first.wait_for(state="visible", timeout=60_000)
     time.sleep(2)  # the last widget messages
@@ -70,7 +78,7 @@ def test_notebook_runs_and_its_figures_respond(browser, lab, shots, name):
         page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(
             state="visible", timeout=120_000)
         time.sleep(1)
-        run_all(page)
+        run_all(page, shots, name)
 
         assert page.locator(".jp-OutputArea-output[data-mime-type="
                             "'application/vnd.jupyter.stderr']").count() == 0, "a cell wrote to stderr"
