@@ -11,6 +11,8 @@ Parts of the lecture and where they live:
 * Hard EM (part 3): :func:`hard_em`.
 * GMM and soft EM (part 4): :func:`responsibilities`, :func:`log_likelihood`,
   :func:`gmm_em`, :func:`random_init`.
+* Beyond the lecture: :func:`bic`, :func:`aic`, :func:`kmeans_plusplus` (choosing k
+  and the start), :func:`gmr` (Gaussian mixture regression, for imitation learning).
 * The lecture's data: :func:`lecture_kmeans_data`, :func:`lecture_em1_data`,
   :func:`lecture_em_1dim_data`, :func:`lecture_four_points`.
 """
@@ -32,6 +34,8 @@ from .gaussian import (
     sample_mvn,
 )
 from .kmeans import KMeansHistory, kmeans
+from .regression import gmr
+from .selection import aic, bic, kmeans_plusplus, n_parameters
 from .mixture import (
     CollapseError,
     GMMHistory,
@@ -50,6 +54,11 @@ __all__ = [
     "HardEMHistory",
     "KMeansHistory",
     "MixtureHistory",
+    "aic",
+    "bic",
+    "gmr",
+    "kmeans_plusplus",
+    "n_parameters",
     "gmm_em",
     "hard_em",
     "kmeans",
