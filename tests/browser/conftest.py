@@ -1,8 +1,8 @@
 """A JupyterLab server and a headless Chromium for the browser tests.
 
 The server runs on 127.0.0.1, on a free port, with a token, and with its own settings,
-runtime and config folders (news and update checks off, every cell rendered); it is
-stopped by its own process when the tests end. Chromium is Debian's (/usr/bin/chromium),
+runtime and config folders (news and update checks off, every cell rendered, autosave
+off), on a copy of the notebooks; it is stopped by its own process when the tests end. Chromium is Debian's (/usr/bin/chromium),
 driven by Playwright for Python; no browser is downloaded.
 """
 
@@ -66,11 +66,16 @@ def lab():
     (settings / "notebook-extension").mkdir(parents=True)
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
         json.dumps({"windowingMode": "none"}))  # render every cell, not only those in view
+    (settings / "docmanager-extension").mkdir(parents=True)
+    (settings / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
+        json.dumps({"autosave": False}))  # a test must never write a notebook
+    served = home / "notebooks"  # and it works on a copy, so the repository stays as committed
+    shutil.copytree(ROOT / "notebooks", served)
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTER_CONFIG_DIR=str(home / "config"))
     port, token = free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log = open(home / "server.log", "w")

@@ -22,7 +22,8 @@ def wait_idle(page, timeout=180_000):
 
 
 ALL_EXECUTED = r"""() => {
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const prompts = panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')] : [];
     return prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
 }"""
 
@@ -74,7 +75,9 @@ def test_notebook_runs_and_its_figures_respond(browser, lab, shots, name):
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: console_errors.append(str(e)))
     try:
-        page.goto(f"{url}/lab/tree/{name}?token={token}")
+        # A workspace of its own, reset: JupyterLab would otherwise reopen the notebooks
+        # of the earlier tests as tabs, each with its own kernel.
+        page.goto(f"{url}/lab/workspaces/test-{name[:2]}/tree/{name}?reset&token={token}")
         page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(
             state="visible", timeout=120_000)
         time.sleep(1)
