@@ -5,7 +5,6 @@ this file checks what nbval does not: that there is something to compare, and th
 notebooks are stored the way tools/normalise_notebooks.py leaves them.
 """
 
-import json
 import sys
 from pathlib import Path
 
