@@ -11,13 +11,15 @@ Parts of the lecture and where they live:
 * Hard EM (part 3): :func:`hard_em`.
 * GMM and soft EM (part 4): :func:`responsibilities`, :func:`log_likelihood`,
   :func:`gmm_em`, :func:`random_init`.
-* Beyond the lecture: :func:`bic`, :func:`aic`, :func:`kmeans_plusplus` (choosing k
-  and the start), :func:`gmr` (Gaussian mixture regression, for imitation learning).
+* Beyond the lecture: :func:`bic`, :func:`aic`, :func:`select_k`, :func:`gmm_restarts`,
+  :func:`kmeans_plusplus` (choosing k and the start); :func:`gmr` (Gaussian mixture
+  regression) and :func:`demonstrations` (imitation learning).
 * The lecture's data: :func:`lecture_kmeans_data`, :func:`lecture_em1_data`,
   :func:`lecture_em_1dim_data`, :func:`lecture_four_points`.
 """
 
 from .datasets import (
+    demonstrations,
     lecture_em1_data,
     lecture_em_1dim_data,
     lecture_four_points,
@@ -35,7 +37,7 @@ from .gaussian import (
 )
 from .kmeans import KMeansHistory, kmeans
 from .regression import gmr
-from .selection import aic, bic, kmeans_plusplus, n_parameters
+from .selection import Selection, aic, bic, gmm_restarts, kmeans_plusplus, n_parameters, select_k
 from .mixture import (
     CollapseError,
     GMMHistory,
@@ -56,9 +58,13 @@ __all__ = [
     "MixtureHistory",
     "aic",
     "bic",
+    "demonstrations",
+    "gmm_restarts",
     "gmr",
     "kmeans_plusplus",
     "n_parameters",
+    "select_k",
+    "Selection",
     "gmm_em",
     "hard_em",
     "kmeans",

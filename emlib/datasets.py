@@ -89,3 +89,47 @@ def lecture_four_points():
         The two obvious groups: [0, 0, 1, 1].
     """
     return np.array([1.0, 1.1, 10.0, 10.1]), np.array([0, 0, 1, 1])
+
+
+def motion(t):
+    """The motion a teacher demonstrates in notebook 07: x(t) = sin(2πt) + t/2, t in [0, 1]."""
+    t = np.asarray(t, dtype=float)
+    return np.sin(2 * np.pi * t) + 0.5 * t
+
+
+def demonstrations(rng, n_demos=5, noise=0.2, n_steps=100):
+    """Noisy demonstrations of one motion (the lecture's "why we learn EM and GMM":
+    trajectories as a stochastic process, not one recorded motion to replay).
+
+    Demonstration d is :math:`x_d(t) = (1 + \\text{noise}\\cdot a_d)\\, m(t) + 0.3\\,\\text{noise}\\cdot e_d(t)`
+    with :math:`m` = :func:`motion`, :math:`a_d \\sim N(0, 1)` (each demonstration is
+    larger or smaller) and white noise :math:`e_d(t) \\sim N(0, 1)`. Each demonstration
+    takes its draws in turn, so with the same seed the first demonstrations stay the
+    same when ``n_demos`` grows, and ``noise`` only scales the same draws.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n_demos : int, default 5
+    noise : float >= 0, default 0.2
+    n_steps : int >= 2, default 100
+        Time samples per demonstration, evenly spaced on [0, 1].
+
+    Returns
+    -------
+    t, x : ndarray, shape (n_demos, n_steps)
+        Time and position of every sample.
+    truth : ndarray, shape (n_steps,)
+        The motion itself, m(t), at the same times.
+    """
+    rng = v.as_rng(rng)
+    n_demos = v.as_int(n_demos, "n_demos", 1)
+    noise = v.as_nonnegative(noise, "noise")
+    n_steps = v.as_int(n_steps, "n_steps", 2)
+    t = np.linspace(0.0, 1.0, n_steps)
+    m = motion(t)
+    x = np.empty((n_demos, n_steps))
+    for d in range(n_demos):
+        a, e = rng.standard_normal(), rng.standard_normal(n_steps)
+        x[d] = (1 + noise * a) * m + 0.3 * noise * e
+    return np.tile(t, (n_demos, 1)), x, m

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import gaussian, kmeans as _kmeans, mixture
+from . import gaussian, mixture, selection
+from .kmeans import kmeans as _run_kmeans  # the function: emlib.kmeans names it, not the module
 
 
 def _kmeans_final(X, init):
-    return _kmeans.kmeans(X, np.asarray(init, dtype=float))
+    return _run_kmeans(X, np.asarray(init, dtype=float))
 
 
 EXERCISES = {
@@ -97,7 +98,33 @@ EXERCISES = {
         "why": "The red component's mean after EM stops (index 1).",
         "relative": True,
     },
+    # 06 How many clusters?
+    "06.1": {
+        "solve": lambda: selection.n_parameters(4, 2),
+        "tol": 0,
+        "why": "k·d means + k·d(d+1)/2 covariance entries (a covariance is symmetric) + k − 1 "
+               "weights (they sum to 1).",
+    },
+    "06.2": {
+        "solve": lambda X: selection.select_k(X, range(1, 9), np.random.default_rng(0),
+                                              restarts=5).choice("bic"),
+        "tol": 0,
+        "why": "BIC = −2 log L + p log n; take the k of the lowest BIC of each k's best run "
+               "(sel.choice('bic')).",
+    },
+    "06.3": {
+        "solve": lambda X: _uniform_start_success(X),
+        "tol": 0.005,
+        "why": "Keep the 100 final inertias (history.inertia[-1]) and count those "
+               "<= 1.001 × their minimum; divide by 100.",
+    },
 }
+
+
+def _uniform_start_success(X, k=4, seeds=100):
+    final = np.array([_run_kmeans(X, mixture.random_init(X, k, np.random.default_rng(s))[0])
+                      .inertia[-1] for s in range(seeds)])
+    return float(np.mean(final <= 1.001 * final.min()))
 
 
 def _close(answer, expected, tol, relative):

@@ -16,7 +16,7 @@ import io
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.patches import Ellipse
+from matplotlib.patches import Ellipse, Polygon
 
 from .kmeans import KMeansHistory
 from .mixture import MixtureHistory
@@ -536,6 +536,160 @@ class PosteriorView:
                 line.set_xdata([b[k], b[k]])
         where = ", ".join(f"{x:.2f}" for x in b) or "none in view"
         self.label.set_text(f"posterior: decide w₁ where P(w₁ | x) > ½ (boundary {where})")
+
+
+# --------------------------------------------------------------------------- beyond the lecture
+
+
+class CriteriaView:
+    """How many clusters? (notebook 06): for every k of a :class:`emlib.Selection`, top,
+    the log-likelihood per point of the training and the held-out data; bottom, BIC
+    and AIC. Lines join each k's best run, small dots are the other restarts, a star
+    marks each criterion's choice. A cursor follows the k of the history shown, and
+    red rings mark that run's own scores.
+    """
+
+    CURVES = (("log_likelihood", "training", "0.25", "top"), ("held_out", "held-out", "tab:green", "top"),
+              ("bic", "BIC", "tab:purple", "bottom"), ("aic", "AIC", "tab:orange", "bottom"))
+
+    def __init__(self, ax_top, ax_bottom, selection):
+        self.top, self.bottom, self.selection = ax_top, ax_bottom, selection
+        ks = selection.ks
+        self.rings = {}
+        for name, label, c, where in self.CURVES:
+            ax = ax_top if where == "top" else ax_bottom
+            values = getattr(selection, name)
+            if np.all(np.isnan(values)):
+                continue
+            ax.plot(np.repeat(ks, values.shape[1] - 1), values[:, 1:].ravel(), ".", color=c,
+                    alpha=0.45, markersize=5)
+            ax.plot(ks, values[:, 0], "-o", color=c, markersize=4, linewidth=1.8, label=label)
+            if name != "log_likelihood":  # the training log-likelihood would pick the largest k
+                i = int(np.flatnonzero(ks == selection.choice(name))[0])
+                ax.plot(ks[i], values[i, 0], "*", color=c, markersize=17,
+                        markeredgecolor="black", zorder=5)
+            self.rings[name] = ax.plot([], [], "o", markerfacecolor="none", markeredgecolor="tab:red",
+                                       markersize=11, markeredgewidth=2, zorder=6)[0]
+        ax_top.set_ylabel("log-lik. per point")
+        ax_top.legend(loc="lower right", fontsize=10)
+        ax_bottom.set_ylabel("criterion")
+        ax_bottom.legend(loc="upper right", fontsize=10)
+        ax_bottom.set_xlabel("number of components k")
+        for ax in (ax_top, ax_bottom):
+            ax.set_xticks(ks)
+            ax.set_xlim(ks.min() - 0.5, ks.max() + 0.5)
+        ax_top.tick_params(labelbottom=False)
+        self.cursors = [ax.axvline(ks[0], color="tab:red", linewidth=2, alpha=0.6)
+                        for ax in (ax_top, ax_bottom)]
+        self.label = ax_top.set_title("", fontsize=11)
+
+    def artists(self):
+        return [*self.cursors, *self.rings.values(), self.label]
+
+    def set_history(self, history):
+        """Find the run among the selection's (by identity) and mark its k and scores."""
+        sel = self.selection
+        k = history.means.shape[1]
+        runs = sel.runs.get(k, [])
+        r = next((j for j, h in enumerate(runs) if h is history), None)
+        for c in self.cursors:
+            c.set_xdata([k, k])
+        if r is None:
+            for ring in self.rings.values():
+                ring.set_data([], [])
+            self.label.set_text(f"k = {k}: a run that is not in the selection")
+            return
+        i = int(np.flatnonzero(sel.ks == k)[0])
+        for name, ring in self.rings.items():
+            ring.set_data([k], [getattr(sel, name)[i, r]])
+        held = "" if np.isnan(sel.held_out[i, r]) else f" · held-out {sel.held_out[i, r]:.2f}"
+        self.label.set_text(f"k = {k}, restart {r + 1} · BIC {sel.bic[i, r]:.0f} · "
+                            f"AIC {sel.aic[i, r]:.0f}{held}")
+
+    def draw(self, t):
+        pass  # nothing here moves with the iteration: the scores are of finished runs
+
+
+class GMRView:
+    """Gaussian mixture regression over demonstrations (notebook 07).
+
+    The demonstrations (t, x) as grey lines, each component's 1σ and 2σ ellipses in
+    the (t, x) plane, and the regression: the mean of x given t with a band of ±2
+    standard deviations, computed by :func:`emlib.gmr` from the parameters of step t.
+    With ``truth`` (the demonstrated motion on ``grid``), the title gives the RMS
+    distance from the regressed mean to it.
+    """
+
+    def __init__(self, ax, grid, truth=None, k_max=10, title=""):
+        self.ax, self.grid, self.title = ax, np.asarray(grid, dtype=float), title
+        self.truth = None if truth is None else np.asarray(truth, dtype=float)
+        (self.demos,) = ax.plot([], [], color="0.6", linewidth=0.9, alpha=0.8,
+                                label="demonstrations")
+        if self.truth is not None:
+            ax.plot(self.grid, self.truth, ":", color="black", linewidth=1.8, label="motion taught")
+        self.band = Polygon(np.zeros((0, 2)), closed=True, facecolor="tab:blue", alpha=0.22,
+                            edgecolor="none", label="±2 std")
+        ax.add_patch(self.band)
+        (self.mean,) = ax.plot([], [], color="tab:blue", linewidth=2.6, label="GMR mean")
+        self.ellipses = []
+        for i in range(k_max):
+            pair = [Ellipse((0, 0), 0, 0, fill=False, edgecolor=color(i + 1), linewidth=lw,
+                            linestyle=ls, zorder=3, visible=False)
+                    for lw, ls in ((1.8, "-"), (1.1, "--"))]
+            for e in pair:
+                ax.add_patch(e)
+            self.ellipses.append(pair)
+        ax.set_xlim(self.grid[0], self.grid[-1])
+        ax.set_xlabel("time t")
+        ax.set_ylabel("position x")
+        ax.legend(loc="lower left", fontsize=9, ncols=2)
+        self.label = ax.set_title(title)
+        self.history = None
+
+    def artists(self):
+        return [self.band, self.mean, *(e for pair in self.ellipses for e in pair), self.label]
+
+    def set_history(self, history):
+        from .mixture import MixtureHistory
+
+        if not isinstance(history, MixtureHistory) or history.X.shape[1] != 2:
+            raise TypeError("GMRView draws a mixture history of 2-D data (t, x).")
+        self.history = history
+        t, x = history.X[:, 0], history.X[:, 1]
+        breaks = np.flatnonzero(np.diff(t) < 0) + 1  # a new demonstration starts where t falls
+        self.demos.set_data(np.insert(t, breaks, np.nan), np.insert(x, breaks, np.nan))
+        lo, hi = float(x.min()), float(x.max())
+        if self.truth is not None:
+            lo, hi = min(lo, self.truth.min()), max(hi, self.truth.max())
+        pad = 0.25 * (hi - lo) + 1e-9
+        self.ax.set_ylim(lo - pad, hi + pad)
+
+    def draw(self, t):
+        from .regression import gmr
+
+        h = self.history
+        means, covs, weights = h.params(t)
+        mean, cov = gmr(means, covs, weights, self.grid, [0])
+        m, sd = mean[:, 0], np.sqrt(cov[:, 0, 0])
+        self.mean.set_data(self.grid, m)
+        self.band.set_xy(np.column_stack([np.r_[self.grid, self.grid[::-1]],
+                                          np.r_[m + 2 * sd, (m - 2 * sd)[::-1]]]))
+        k = len(weights)
+        for i, pair in enumerate(self.ellipses):
+            for e, n_std in zip(pair, (1.0, 2.0)):
+                on = i < k and weights[i] > 0
+                e.set_visible(on)
+                if on:
+                    w, hgt, ang = _ellipse_geometry(covs[i], n_std)
+                    e.set_center(means[i])
+                    e.set_width(w)
+                    e.set_height(hgt)
+                    e.set_angle(ang)
+        text = f"{self.title}  iteration {t}/{h.n_iter}".strip()
+        if self.truth is not None:
+            self.rmse = float(np.sqrt(np.mean((m - self.truth) ** 2)))
+            text += f" · RMS error {self.rmse:.3f}"
+        self.label.set_text(text.strip())
 
 
 # --------------------------------------------------------------------------- fast frames

@@ -1,6 +1,7 @@
 """The lecture's data sets: shapes, truth labels, seeding."""
 
 import numpy as np
+import pytest
 
 import emlib
 
@@ -38,3 +39,28 @@ def test_same_generator_state_gives_same_data_and_global_state_untouched():
 def test_four_points():
     x, y = emlib.lecture_four_points()
     assert x.tolist() == [1.0, 1.1, 10.0, 10.1] and y.tolist() == [0, 0, 1, 1]
+
+
+def test_demonstrations_vary_around_the_motion_reproducibly():
+    t, x, truth = emlib.demonstrations(np.random.default_rng(3), n_demos=4, noise=0.2, n_steps=50)
+    assert t.shape == x.shape == (4, 50) and truth.shape == (50,)
+    assert np.allclose(t[:, 0], 0) and np.allclose(t[:, -1], 1)
+    assert np.allclose(truth, np.sin(2 * np.pi * t[0]) + 0.5 * t[0])
+    # Without noise every demonstration is the motion itself.
+    _, x0, _ = emlib.demonstrations(np.random.default_rng(3), n_demos=4, noise=0.0, n_steps=50)
+    assert np.allclose(x0, truth)
+    # noise scales the same draws, and more demonstrations keep the first ones.
+    _, x2, _ = emlib.demonstrations(np.random.default_rng(3), n_demos=6, noise=0.4, n_steps=50)
+    assert np.allclose(x2[:4] - truth, 2 * (x - truth))
+    # The spread across demonstrations grows with the noise.
+    assert x2.std(axis=0).mean() > x.std(axis=0).mean() > 0
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"n_demos": 0}, "n_demos must be an integer >= 1; got 0"),
+    ({"noise": -1.0}, "noise must be a finite number >= 0; got -1.0"),
+    ({"n_steps": 1}, "n_steps must be an integer >= 2; got 1"),
+])
+def test_demonstrations_reject_bad_settings(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        emlib.demonstrations(np.random.default_rng(0), **kwargs)

@@ -71,3 +71,61 @@ def test_kmeans_plusplus_handles_duplicates_and_bad_input(rng):
         emlib.kmeans_plusplus(X, 7, rng)
     with pytest.raises(ValueError, match=r"rng must be a numpy.random.Generator"):
         emlib.kmeans_plusplus(X, 2, 0)
+
+
+def _sklearn_with(means, covariances, weights):
+    """A scikit-learn GaussianMixture holding given parameters (an independent scorer)."""
+    gm = GaussianMixture(len(weights), covariance_type="full")
+    gm.means_, gm.covariances_, gm.weights_ = means, covariances, weights
+    gm.precisions_cholesky_ = np.linalg.cholesky(np.linalg.inv(covariances))
+    return gm
+
+
+def test_gmm_restarts_are_sorted_best_first_and_reproducible(rng):
+    X = np.vstack([rng.normal(c, 1, (80, 2)) for c in ([0, 0], [5, 0], [0, 5])])
+    runs = emlib.gmm_restarts(X, 3, np.random.default_rng(1), restarts=6)
+    final = [h.log_likelihood[-1] for h in runs]
+    assert len(runs) == 6 and final == sorted(final, reverse=True)
+    assert all(h.means.shape[1:] == (3, 2) for h in runs)
+    again = emlib.gmm_restarts(X, 3, np.random.default_rng(1), restarts=6)
+    assert [h.log_likelihood[-1] for h in again] == final
+    uniform = emlib.gmm_restarts(X, 3, np.random.default_rng(1), restarts=6, seeding="random")
+    assert not np.allclose(uniform[-1].means[0], runs[-1].means[0])  # a different start
+    with pytest.raises(ValueError, match="seeding must be 'k-means\\+\\+' or 'random'; got 'kmeans'"):
+        emlib.gmm_restarts(X, 3, rng, seeding="kmeans")
+    with pytest.raises(ValueError, match="restarts must be an integer >= 1; got 0"):
+        emlib.gmm_restarts(X, 3, rng, restarts=0)
+
+
+def test_select_k_scores_every_run_as_sklearn_does(rng):
+    def draw(n):
+        return np.vstack([rng.normal(c, 1, (n, 2)) for c in ([0, 0], [6, 0], [3, 6])])
+
+    X, X_test = draw(100), draw(100)
+    sel = emlib.select_k(X, [1, 2, 3, 4, 5], rng, restarts=3, X_test=X_test)
+    assert sel.bic.shape == sel.aic.shape == sel.held_out.shape == sel.log_likelihood.shape == (5, 3)
+    for i, k in enumerate(sel.ks):
+        for r, h in enumerate(sel.runs[k]):
+            gm = _sklearn_with(*h.params(-1))
+            assert sel.bic[i, r] == pytest.approx(gm.bic(X), rel=1e-10)
+            assert sel.aic[i, r] == pytest.approx(gm.aic(X), rel=1e-10)
+            assert sel.log_likelihood[i, r] == pytest.approx(gm.score(X), rel=1e-10)
+            assert sel.held_out[i, r] == pytest.approx(gm.score(X_test), rel=1e-10)
+    assert sel.best(3) is sel.runs[3][0]
+    assert sel.choice("bic") == 3 and sel.choice("held_out") == 3
+    assert sel.choice("log_likelihood") == int(sel.ks[np.argmax(sel.log_likelihood[:, 0])])
+    assert np.all(np.diff(sel.log_likelihood[:, 0]) > 0)  # the best fit rises with k
+
+
+def test_select_k_without_held_out_data_and_its_errors(rng):
+    X = rng.normal(size=(50, 2))
+    sel = emlib.select_k(X, [1, 2], rng, restarts=2)
+    assert np.all(np.isnan(sel.held_out))
+    with pytest.raises(ValueError, match="k must be one of the fitted \\[1, 2\\]; got 7"):
+        sel.best(7)
+    with pytest.raises(ValueError, match="criterion must be"):
+        sel.choice("bicc")
+    with pytest.raises(ValueError, match="ks must name at least one"):
+        emlib.select_k(X, [], rng)
+    with pytest.raises(ValueError, match="X_test must have the training data's 2 columns"):
+        emlib.select_k(X, [1], rng, X_test=np.zeros((5, 3)))

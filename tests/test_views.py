@@ -151,3 +151,44 @@ def test_short_message_is_the_first_sentence_even_with_numbers():
                    "smallest eigenvalue 0. Give every direction a positive variance.")
     assert widgets.short(e).endswith("smallest eigenvalue 0.")
     assert widgets.short("no full stop") == "no full stop"
+
+
+def test_criteria_view_follows_k_and_rings_the_run_shown(rng):
+    X = np.vstack([rng.normal(c, 1, (60, 2)) for c in ([0, 0], [6, 0], [3, 6])])
+    sel = emlib.select_k(X, [1, 2, 3, 4], rng, restarts=3, X_test=X + 0.1)
+    top, bottom = Figure().subplots(2)
+    view = plot.CriteriaView(top, bottom, sel)
+    for k, r in [(2, 0), (4, 2), (1, 1)]:
+        view.set_history(sel.runs[k][r])
+        view.draw(0)
+        assert [c.get_xdata()[0] for c in view.cursors] == [k, k]
+        i = k - 1
+        for name, ring in view.rings.items():
+            assert ring.get_xdata()[0] == k and ring.get_ydata()[0] == getattr(sel, name)[i, r]
+        assert view.label.get_text().startswith(f"k = {k}, restart {r + 1} · BIC {sel.bic[i, r]:.0f}")
+    other = emlib.gmm_em(X, *emlib.random_init(X, 2, rng))  # not one of the selection's runs
+    view.set_history(other)
+    assert "not in the selection" in view.label.get_text()
+
+
+def test_gmr_view_draws_the_regression_of_step_t():
+    t, x, truth = emlib.demonstrations(np.random.default_rng(7), 3, 0.2)
+    D = np.column_stack([t.ravel(), x.ravel()])
+    h = emlib.gmm_em(D, *emlib.random_init(D, 4, np.random.default_rng(0)), max_iter=30)
+    view = plot.GMRView(Figure().subplots(), t[0], truth)
+    view.set_history(h)
+    gx, gy = view.demos.get_data()
+    assert np.isnan(gx).sum() == 2 and np.count_nonzero(~np.isnan(gy)) == x.size  # 3 lines
+    errors = []
+    for step in (0, h.n_iter):
+        view.draw(step)
+        mean, cov = emlib.gmr(*h.params(step), t[0], [0])
+        assert np.allclose(view.mean.get_ydata(), mean[:, 0])
+        band = view.band.get_xy()
+        assert np.allclose(band[: len(t[0]), 1], mean[:, 0] + 2 * np.sqrt(cov[:, 0, 0]))
+        assert sum(e.get_visible() for pair in view.ellipses for e in pair) == 2 * 4
+        errors.append(view.rmse)
+        assert f"iteration {step}/{h.n_iter}" in view.label.get_text()
+    assert errors[-1] < errors[0]  # EM improves the regression
+    with pytest.raises(TypeError, match="mixture history of 2-D data"):
+        view.set_history(emlib.kmeans(D, D[:2]))
