@@ -118,6 +118,19 @@ EXERCISES = {
         "why": "Keep the 100 final inertias (history.inertia[-1]) and count those "
                "<= 1.001 × their minimum; divide by 100.",
     },
+    # 07 Imitation learning with GMR
+    "07.1": {
+        "solve": lambda t, x: float(np.polyfit(np.ravel(t), np.ravel(x), 1)[0]),
+        "tol": 0.01,
+        "relative": True,
+        "why": "With one Gaussian the GMR mean is μ_x + Σ_xt/Σ_tt (t − μ_t): its slope "
+               "Σ_xt/Σ_tt is the least-squares slope.",
+    },
+    "07.2": {
+        "solve": lambda: [0.8 * 1.0, 1.0 - 0.8 ** 2 / 1.0],
+        "tol": 1e-3,
+        "why": "Mean μ_x + Σ_xt/Σ_tt (t − μ_t); variance Σ_xx − Σ_xt²/Σ_tt, whatever t is.",
+    },
 }
 
 

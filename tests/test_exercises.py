@@ -22,12 +22,12 @@ def data_for(exercise):
     chapter = exercise.split(".")[0]
     if chapter == "03":
         X = emlib.lecture_kmeans_data(rng)[0]
-    elif chapter == "07":
-        t, x, _ = emlib.demonstrations(rng, 4, 0.2)
-        return {"t": t, "x": x}
     else:
         X = np.vstack([rng.standard_normal((60, 2)) + c for c in ([0, 0], [6, 0], [0, 6], [6, 6])])
     available = {"X": X, "x": emlib.lecture_em1_data(rng)[0], "A": [[1.0, 0.5], [0.0, 2.0]]}
+    if chapter == "07":
+        t, x, _ = emlib.demonstrations(rng, 4, 0.2)
+        available.update(t=t, x=x)
     return {name: available[name] for name in wanted}
 
 
