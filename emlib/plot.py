@@ -602,9 +602,8 @@ class CriteriaView:
         i = int(np.flatnonzero(sel.ks == k)[0])
         for name, ring in self.rings.items():
             ring.set_data([k], [getattr(sel, name)[i, r]])
-        held = "" if np.isnan(sel.held_out[i, r]) else f" · held-out {sel.held_out[i, r]:.2f}"
-        self.label.set_text(f"k = {k}, restart {r + 1} · BIC {sel.bic[i, r]:.0f} · "
-                            f"AIC {sel.aic[i, r]:.0f}{held}")
+        self.label.set_text(f"k = {k}, restart {r + 1}: BIC {sel.bic[i, r]:.0f}, "
+                            f"AIC {sel.aic[i, r]:.0f}")
 
     def draw(self, t):
         pass  # nothing here moves with the iteration: the scores are of finished runs

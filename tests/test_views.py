@@ -165,7 +165,7 @@ def test_criteria_view_follows_k_and_rings_the_run_shown(rng):
         i = k - 1
         for name, ring in view.rings.items():
             assert ring.get_xdata()[0] == k and ring.get_ydata()[0] == getattr(sel, name)[i, r]
-        assert view.label.get_text().startswith(f"k = {k}, restart {r + 1} · BIC {sel.bic[i, r]:.0f}")
+        assert view.label.get_text() == f"k = {k}, restart {r + 1}: BIC {sel.bic[i, r]:.0f}, AIC {sel.aic[i, r]:.0f}"
     other = emlib.gmm_em(X, *emlib.random_init(X, 2, rng))  # not one of the selection's runs
     view.set_history(other)
     assert "not in the selection" in view.label.get_text()
