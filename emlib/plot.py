@@ -20,6 +20,7 @@ from matplotlib.patches import Ellipse, Polygon
 
 from .kmeans import KMeansHistory
 from .mixture import MixtureHistory
+from .regression import gmr
 
 # The lecture's colours: blue and red for the two groups, then more for larger k.
 PALETTE = ["tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple",
@@ -649,8 +650,6 @@ class GMRView:
         return [self.band, self.mean, *(e for pair in self.ellipses for e in pair), self.label]
 
     def set_history(self, history):
-        from .mixture import MixtureHistory
-
         if not isinstance(history, MixtureHistory) or history.X.shape[1] != 2:
             raise TypeError("GMRView draws a mixture history of 2-D data (t, x).")
         self.history = history
@@ -664,8 +663,6 @@ class GMRView:
         self.ax.set_ylim(lo - pad, hi + pad)
 
     def draw(self, t):
-        from .regression import gmr
-
         h = self.history
         means, covs, weights = h.params(t)
         mean, cov = gmr(means, covs, weights, self.grid, [0])

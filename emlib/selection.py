@@ -42,8 +42,7 @@ def bic(X, means, covariances, weights) -> float:
     float
     """
     X, means, covariances, weights = _check_mixture(X, means, covariances, weights)
-    n, d = X.shape
-    return -2.0 * log_likelihood(X, means, covariances, weights) + n_parameters(len(weights), d) * np.log(n)
+    return _criteria(log_likelihood(X, means, covariances, weights), len(weights), *X.shape)[0]
 
 
 def aic(X, means, covariances, weights) -> float:
@@ -55,7 +54,13 @@ def aic(X, means, covariances, weights) -> float:
     ``GaussianMixture.aic``.
     """
     X, means, covariances, weights = _check_mixture(X, means, covariances, weights)
-    return -2.0 * log_likelihood(X, means, covariances, weights) + 2.0 * n_parameters(len(weights), X.shape[1])
+    return _criteria(log_likelihood(X, means, covariances, weights), len(weights), *X.shape)[1]
+
+
+def _criteria(log_l, k, n, d):
+    """(BIC, AIC) from a log-likelihood: −2 log L + p log n and −2 log L + 2p."""
+    p = n_parameters(k, d)
+    return -2.0 * log_l + p * np.log(n), -2.0 * log_l + 2.0 * p
 
 
 def kmeans_plusplus(X, k, rng) -> np.ndarray:
@@ -214,10 +219,9 @@ def select_k(X, ks, rng, restarts=5, X_test=None, seeding="k-means++", **em_opti
     for i, k in enumerate(ks):
         runs[int(k)] = gmm_restarts(X, k, rng, restarts, seeding, **em_options)
         for r, h in enumerate(runs[int(k)]):
-            params = h.params(-1)
-            scores[0, i, r] = h.log_likelihood[-1] / len(X)
+            log_l = h.log_likelihood[-1]  # EM computed it for its last parameters
+            scores[0, i, r] = log_l / len(X)
             if X_test is not None:
-                scores[1, i, r] = log_likelihood(X_test, *params) / len(X_test)
-            scores[2, i, r] = bic(X, *params)
-            scores[3, i, r] = aic(X, *params)
+                scores[1, i, r] = log_likelihood(X_test, *h.params(-1)) / len(X_test)
+            scores[2:, i, r] = _criteria(log_l, int(k), *X.shape)
     return Selection(ks, runs, *scores)
