@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import gaussian, mixture, selection
+from . import _student_code, gaussian, mixture, selection
 from .kmeans import kmeans as _run_kmeans  # the function: emlib.kmeans names it, not the module
 
 
@@ -98,6 +98,25 @@ EXERCISES = {
         "why": "The red component's mean after EM stops (index 1).",
         "relative": True,
     },
+    # Write your own: the answer is a function, run on the checker's own cases
+    "03.4": {
+        "write": "step",
+        "checker": "check_kmeans_step",
+        "why": "Step 3 takes the closest centroid (argmin of squared distances), step 4 the "
+               "mean of each cluster's points; a centroid with no points stays put.",
+    },
+    "05.4": {
+        "write": "e_step",
+        "checker": "check_e_step",
+        "why": "Wᵢʲ = πᵢGᵢ(xʲ) / Σₖ πₖGₖ(xʲ), computed from log πᵢ + log Gᵢ(xʲ) with "
+               "log-sum-exp, so a far point gives weights, not 0/0.",
+    },
+    "05.5": {
+        "write": "m_step",
+        "checker": "check_m_step",
+        "why": "πᵢ = Σⱼ Wᵢʲ / N, μᵢ = Σⱼ Wᵢʲ xʲ / Σⱼ Wᵢʲ, Σᵢ = Σⱼ Wᵢʲ (xʲ − μᵢ)(xʲ − μᵢ)ᵀ / Σⱼ Wᵢʲ: "
+               "an outer product.",
+    },
     # 06 How many clusters?
     "06.1": {
         "solve": lambda: selection.n_parameters(5, 3),
@@ -161,6 +180,15 @@ def is_right(exercise: str, answer, verbose=False, **data) -> bool:
     if exercise not in EXERCISES:
         raise ValueError(f"exercise must be one of {sorted(EXERCISES)}; got {exercise!r}.")
     ex = EXERCISES[exercise]
+    if "write" in ex:  # the answer is the student's own function, run on cases of the checker's
+        if not callable(answer):
+            ok, message = False, f"pass your function itself, e.g. check(\"{exercise}\", {ex['write']})."
+        else:
+            ok, message = getattr(_student_code, ex["checker"])(answer)
+        if verbose:
+            print(f"{exercise}: ✓ right. {message} {ex['why']}" if ok
+                  else f"{exercise}: ✗ not yet. {message} Hint: {ex['why']}")
+        return ok
     if answer is None or answer is Ellipsis:
         if verbose:
             print(f"{exercise}: replace None with your answer, then run this cell again.")
