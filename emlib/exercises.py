@@ -54,21 +54,28 @@ EXERCISES = {
     },
     # 03 k-means
     "03.1": {
-        "solve": lambda X: _kmeans_final(X, [[20, 30], [80, 80]]).n_iter,
+        "solve": lambda X: int(np.count_nonzero(np.not_equal(
+            *_kmeans_final(X, [[20, 30], [80, 80]]).labels[[0, -1]]))),
         "tol": 0,
-        "why": "Count the iterations of the history, not its frames: n_iter = frames − 1.",
+        "why": "Compare history.labels[0] with history.labels[-1] and count the points whose "
+               "labels differ.",
     },
     "03.2": {
-        "solve": lambda X: float(_kmeans_final(X, [[40, 50], [80, 50]]).inertia[-1]),
+        "solve": lambda X: float(_run_kmeans(X, [[50.0, 50.0], [70.0, 60.0]], max_iter=0).inertia[0]),
         "tol": 0.01,
-        "why": "Inertia is Σⱼ ‖xʲ − c(xʲ)‖² at the last step; compare within 1 %.",
+        "why": "Σⱼ ‖xʲ − c(xʲ)‖² with c(xʲ) the nearer true mean (emlib.kmeans with max_iter=0 "
+               "does step 3 only). It is higher than k-means' final inertia: k-means stops where "
+               "inertia is low, not at the true means.",
         "relative": True,
     },
     "03.3": {
-        "solve": lambda X: int(np.bincount(_kmeans_final(
-            X, [[50, 50], [70, 70], [60, 30]]).labels[-1], minlength=3).min()),
-        "tol": 0,
-        "why": "Count the points of each cluster in the last labels (np.bincount).",
+        "solve": lambda X: float(sum(((g - g.mean(axis=0)) ** 2).sum()
+                                     for g in np.split(np.asarray(X, dtype=float), [100]))),
+        "tol": 0.01,
+        "why": "Σ over both groups of ‖xʲ − the mean of xʲ's group‖², with X[:100] blue and "
+               "X[100:] red. It is higher than k-means' final inertia: k-means looks for the "
+               "lowest inertia, not for the true groups.",
+        "relative": True,
     },
     # 04 hard EM
     "04.1": {
