@@ -6,7 +6,8 @@ formula of the lecture and its docstring says which.
 Parts of the lecture and where they live:
 
 * Gaussians (part 1): :func:`normal_pdf`, :func:`normal_cdf`, :func:`mvn_logpdf`,
-  :func:`mvn_pdf`, :func:`sample_mvn`, :func:`marsaglia_polar`, :func:`logsumexp`.
+  :func:`mvn_pdf`, :func:`sample_mvn`, :func:`marsaglia_polar`, :func:`ks_distance`,
+  :func:`logsumexp`.
 * k-means (part 2): :func:`kmeans`.
 * Hard EM (part 3): :func:`hard_em`.
 * GMM and soft EM (part 4): :func:`responsibilities`, :func:`log_likelihood`,
@@ -26,6 +27,7 @@ from .datasets import (
     lecture_kmeans_data,
 )
 from .gaussian import (
+    ks_distance,
     logsumexp,
     marsaglia_polar,
     mvn_logpdf,
@@ -62,6 +64,7 @@ __all__ = [
     "gmm_restarts",
     "gmr",
     "kmeans_plusplus",
+    "ks_distance",
     "n_parameters",
     "select_k",
     "Selection",

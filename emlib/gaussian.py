@@ -107,6 +107,52 @@ def normal_cdf(x, mean=0.0, std=1.0) -> np.ndarray:
     return 0.5 * np.asarray(_erfc(z), dtype=np.float64)
 
 
+def ks_distance(sample, mean=0.0, std=1.0) -> float:
+    r"""Kolmogorov–Smirnov distance between a sample and N(mean, std²).
+
+    The largest vertical gap between the sample's empirical CDF
+    :math:`F_n(x) = \#\{x_j \le x\} / n`, a staircase, and the CDF :math:`F` of
+    N(mean, std²) (:func:`normal_cdf`):
+
+    .. math:: D_n = \sup_x |F_n(x) - F(x)|
+              = \max_{i=1}^{n} \max\left(\frac{i}{n} - F(x_{(i)}),\;
+                F(x_{(i)}) - \frac{i-1}{n}\right)
+
+    with :math:`x_{(1)} \le \dots \le x_{(n)}` the sorted sample. Both sides count:
+    just after its i-th step the staircase stands at i/n, just before it at
+    (i − 1)/n, and the gap can be largest on either side. For draws from
+    N(mean, std²), :math:`\sqrt{n}\,D_n` stays of order 1, so :math:`D_n`
+    shrinks like :math:`1/\sqrt{n}`. Equal to ``scipy.stats.kstest(sample,
+    "norm", args=(mean, std)).statistic``.
+
+    Parameters
+    ----------
+    sample : array_like, shape (n,), n ≥ 1
+        The draws.
+    mean : float
+        μ of the normal distribution compared with.
+    std : float, > 0
+        σ of the normal distribution compared with.
+
+    Returns
+    -------
+    float
+        D_n, in [0, 1].
+    """
+    x = v.as_float_array(sample, "sample")
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"sample must have shape (n,) with n ≥ 1; got shape {x.shape}. "
+                         f"Pass a flat array of draws, e.g. sample.ravel().")
+    v.check_finite(x, "sample")
+    if np.ndim(mean) != 0 or np.ndim(std) != 0:
+        raise ValueError(f"mean and std must be single numbers; got shapes {np.shape(mean)} and "
+                         f"{np.shape(std)}. Compare with one normal distribution at a time.")
+    F = normal_cdf(np.sort(x), mean, std)
+    n = x.size
+    i = np.arange(1, n + 1)
+    return float(max((i / n - F).max(), (F - (i - 1) / n).max()))
+
+
 def solve_lower(L: np.ndarray, B: np.ndarray) -> np.ndarray:
     """Solve L Z = B for lower-triangular L (d, d) and B (d, n) by forward substitution.
 

@@ -102,3 +102,44 @@ def test_logsumexp_matches_scipy(rng):
     for axis in (None, 0, 1):
         np.testing.assert_allclose(emlib.logsumexp(a, axis=axis), special.logsumexp(a, axis=axis))
     assert emlib.logsumexp([-np.inf, -np.inf]) == -np.inf
+
+
+def test_ks_distance_matches_scipy_kstest(rng):
+    for n, mean, std in [(1, 0.0, 1.0), (7, 0.0, 1.0), (200, 3.0, 0.5), (5000, -1.0, 2.0)]:
+        sample = rng.normal(mean, std, n)
+        for against in [(mean, std), (mean + 0.3 * std, std), (mean, 1.4 * std)]:
+            expected = stats.kstest(sample, "norm", args=against).statistic
+            assert emlib.ks_distance(sample, *against) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def test_ks_distance_takes_both_sides_of_each_step():
+    # Shifted to the right, the empirical CDF lies below the true one: the gap is F − (i − 1)/n,
+    # which the one-sided max of i/n − F misses.
+    sample = np.linspace(-2, 2, 50) + 1.0
+    F = emlib.normal_cdf(np.sort(sample))
+    i = np.arange(1, 51)
+    one_sided = np.abs(i / 50 - F).max()
+    d = emlib.ks_distance(sample)
+    assert d == pytest.approx(stats.kstest(sample, "norm").statistic, rel=1e-12)
+    assert d > one_sided + 0.01
+    # A single draw at the median: the staircase jumps from 0 to 1 where F = ½.
+    assert emlib.ks_distance([0.0]) == pytest.approx(0.5)
+
+
+def test_ks_distance_shrinks_like_one_over_root_n(rng):
+    draws = rng.standard_normal(40_000)
+    scaled = [np.sqrt(n) * emlib.ks_distance(draws[:n]) for n in (100, 1000, 10_000, 40_000)]
+    assert all(0.2 < s < 2.5 for s in scaled), scaled
+
+
+def test_ks_distance_rejects_bad_input_by_name():
+    with pytest.raises(ValueError, match="sample must have shape"):
+        emlib.ks_distance([])
+    with pytest.raises(ValueError, match="sample must have shape"):
+        emlib.ks_distance(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="sample must contain only finite"):
+        emlib.ks_distance([0.0, np.nan])
+    with pytest.raises(ValueError, match="std must be > 0"):
+        emlib.ks_distance([0.0, 1.0], 0.0, 0.0)
+    with pytest.raises(ValueError, match="single numbers"):
+        emlib.ks_distance([0.0, 1.0], [0.0, 1.0])
