@@ -7,6 +7,8 @@ notebook uses, so they are never written in a notebook cell.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import _student_code, gaussian, mixture, selection
@@ -17,38 +19,82 @@ def _kmeans_final(X, init):
     return _run_kmeans(X, np.asarray(init, dtype=float))
 
 
+# A checker accepts exactly what its question says. Each entry declares its tolerance once,
+# in the question's own terms; tests/test_exercises.py reads every question in the notebooks
+# and checks that the tolerance it states is this one.
+class Tolerance(NamedTuple):
+    """How far an answer may be from the true value: ``kind`` is "relative" (``amount`` is a
+    fraction of the true value), "absolute" (in the answer's units) or "exact"."""
+
+    kind: str
+    amount: float
+
+
+def within_percent(percent) -> Tolerance:
+    """A question's "(within 1 %)": |answer − true| ≤ percent/100 × |true|."""
+    return Tolerance("relative", percent / 100)
+
+
+def within(amount) -> Tolerance:
+    """A question's "(within 0.001)": |answer − true| ≤ amount."""
+    return Tolerance("absolute", float(amount))
+
+
+def to_decimals(places) -> Tolerance:
+    """A question's "(to three decimals)": |answer − true| ≤ ½ × 10**-places, so every correct
+    rounding of the true value is accepted."""
+    return Tolerance("absolute", 0.5 * 10.0 ** -places)
+
+
+EXACT = Tolerance("exact", 0.0)  # a count, or numbers the question gives exactly
+ROUND_OFF = 1e-9  # a relative slack for floating-point round-off only, far below any stated one
+
+
+def tolerance(entry) -> Tolerance:
+    """The tolerance an EXERCISES entry declares: a Tolerance, or the older form, a number
+    ``tol`` (0 means exact) that is relative when ``"relative": True``."""
+    tol = entry["tol"]
+    if isinstance(tol, Tolerance):
+        return tol
+    if tol == 0:
+        return EXACT
+    return Tolerance("relative" if entry.get("relative", False) else "absolute", float(tol))
+
+
 EXERCISES = {
     # 01 Gaussian distributions
     "01.1": {
         "solve": lambda: float(gaussian.normal_pdf(0.0, 0.0, 0.05)),
-        "tol": 0.01,
+        "tol": within_percent(1),
         "why": "p(0) = 1 / (σ√(2π)); halving σ doubles the peak. A density can exceed 1.",
     },
     "01.2": {
-        "solve": lambda: 0.6827,
-        "tol": 0.005,
+        "solve": lambda: float(gaussian.normal_cdf(1.0) - gaussian.normal_cdf(-1.0)),
+        "tol": to_decimals(3),
         "why": "Pr(μ − σ < x < μ + σ) = CDF(μ + σ) − CDF(μ − σ), the same for every μ and σ.",
     },
     "01.3": {
         "solve": lambda A: np.asarray(A, float) @ np.asarray(A, float).T,
-        "tol": 1e-6,
+        "tol": EXACT,
         "why": "z' = A z with z ~ N(0, I) has covariance E[A z zᵀ Aᵀ] = A Aᵀ.",
     },
     # 02 Bayes' rule
     "02.1": {
         "solve": lambda: 0.9 * 0.01 / (0.9 * 0.01 + 0.05 * 0.99),
-        "tol": 1e-3,
+        "tol": within(0.001),
         "why": "P(ill | +) = P(+ | ill)P(ill) / [P(+ | ill)P(ill) + P(+ | healthy)P(healthy)].",
     },
     "02.2": {
-        "solve": lambda: 5.0 + np.log(0.5 / 0.5),
-        "tol": 1e-3,
-        "why": "With equal σ = 1 the boundary is where the two weighted pdfs cross: "
-               "(μ₁ + μ₂)/2 + σ² log(P(w₁)/P(w₂)) / (μ₂ − μ₁).",
+        "solve": lambda: float(mixture.responsibilities(
+            [4.0], [4.0, 6.0], [1.0, 1.0], [0.1, 0.9])[0, 1]),
+        "tol": within(0.001),
+        "why": "P(w₂ | x) = P(w₂) N(x | 6, 1) / [P(w₁) N(x | 4, 1) + P(w₂) N(x | 6, 1)], the "
+               "evidence summed over both classes at x = 4. Here the likelihood and the prior "
+               "pull in opposite directions.",
     },
     "02.3": {
-        "solve": lambda: 5.0 + np.log(0.8 / 0.2) / 2.0,
-        "tol": 1e-3,
+        "solve": lambda: 5.0 + np.log(0.7 / 0.3) / 2.0,
+        "tol": within(0.001),
         "why": "(μ₁ + μ₂)/2 + σ² log(P(w₁)/P(w₂)) / (μ₂ − μ₁): a larger prior moves the "
                "boundary away from its own class's mean.",
     },
@@ -127,35 +173,33 @@ EXERCISES = {
     # 06 How many clusters?
     "06.1": {
         "solve": lambda: selection.n_parameters(5, 3),
-        "tol": 0,
+        "tol": EXACT,
         "why": "k·d means + k·d(d+1)/2 covariance entries (a covariance is symmetric) + k − 1 "
                "weights (they sum to 1).",
     },
     "06.2": {
         "solve": lambda X: float((selection.n_parameters(2, np.shape(X)[1])
                                   - selection.n_parameters(1, np.shape(X)[1])) * np.log(len(X))),
-        "tol": 0.01,
-        "relative": True,
+        "tol": within_percent(1),
         "why": "One more component adds d means, d(d+1)/2 covariance entries and 1 weight; "
                "each costs log n.",
     },
     "06.3": {
         "solve": lambda X: _uniform_start_success(X),
-        "tol": 0.005,
+        "tol": EXACT,  # a count out of 100 seeds: every correct count gives the same number
         "why": "Keep the 100 final inertias (history.inertia[-1]) and count those "
                "<= 1.001 × their minimum; divide by 100.",
     },
     # 07 Imitation learning with GMR
     "07.1": {
         "solve": lambda t, x: float(np.polyfit(np.ravel(t), np.ravel(x), 1)[1]),
-        "tol": 0.01,
-        "relative": True,
+        "tol": within_percent(1),
         "why": "With one Gaussian the GMR mean is μ_x + Σ_xt/Σ_tt (t − μ_t), the least-squares "
                "line; at t = 0 it is μ_x − (Σ_xt/Σ_tt) μ_t.",
     },
     "07.2": {
         "solve": lambda: [0.8 * 1.0, 1.0 - 0.8 ** 2 / 1.0],
-        "tol": 1e-3,
+        "tol": EXACT,  # 0.8 and 0.36, exactly
         "why": "Mean μ_x + Σ_xt/Σ_tt (t − μ_t); variance Σ_xx − Σ_xt²/Σ_tt, whatever t is.",
     },
 }
@@ -167,14 +211,13 @@ def _uniform_start_success(X, k=5, seeds=100):
     return float(np.mean(final <= 1.001 * final.min()))
 
 
-def _close(answer, expected, tol, relative):
+def _close(answer, expected, tol: Tolerance):
     a = np.asarray(answer, dtype=float)
     e = np.asarray(expected, dtype=float)
-    if a.shape != e.shape:
+    if a.shape != e.shape or not np.isfinite(a).all():
         return False
-    if relative:
-        return bool(np.all(np.abs(a - e) <= tol * np.abs(e)))
-    return bool(np.all(np.abs(a - e) <= tol))
+    allowed = {"relative": tol.amount * np.abs(e), "absolute": tol.amount, "exact": 0.0}[tol.kind]
+    return bool(np.all(np.abs(a - e) <= allowed + ROUND_OFF * np.abs(e)))
 
 
 def check(exercise: str, answer, **data) -> None:
@@ -202,7 +245,7 @@ def is_right(exercise: str, answer, verbose=False, **data) -> bool:
         return False
     try:
         expected = ex["solve"](**data)
-        ok = _close(answer, expected, ex["tol"], ex.get("relative", False))
+        ok = _close(answer, expected, tolerance(ex))
     except (TypeError, ValueError):
         ok = False
     if verbose:
