@@ -221,7 +221,8 @@ class MixtureHistory:
         Σᵢ at each step.
     log_likelihood : ndarray, shape (T+1,)
         ``log_likelihood[t]`` = Σⱼ log Σᵢ πᵢ N(xʲ | μᵢ, Σᵢ) for the parameters of
-        step t: the (incomplete-data) log-likelihood that EM raises.
+        step t: the (incomplete-data) log-likelihood that soft EM raises. (Hard EM
+        raises another quantity: ``HardEMHistory.classification_log_likelihood``.)
     converged : bool
         Whether the run stopped by its criterion before ``max_iter``.
     """
@@ -284,19 +285,52 @@ class GMMHistory(MixtureHistory):
 
 @dataclass(frozen=True)
 class HardEMHistory(MixtureHistory):
-    """History of :func:`hard_em`. See :class:`MixtureHistory`; in addition:
+    r"""History of :func:`hard_em`. See :class:`MixtureHistory`; in addition:
 
     hard_labels : ndarray, shape (T+1, n)
-        The group of each point chosen by the E-step from step t's parameters.
+        ``hard_labels[t]`` = zₜ, the group of each point chosen by the E-step from
+        step t's parameters θₜ: zₜʲ = argmaxᵢ πᵢ Gᵢ(xʲ), ties going to the later group
+        (the lecture's ``if pb > pr: blue, else: red``).
+    classification_log_likelihood : ndarray, shape (T+1,)
+        The objective hard EM raises, for each step t:
+
+        .. math:: \ell_c(z_t, \theta_t) = \sum_j \log \pi_{z_t^j} G_{z_t^j}(x^j)
+                  = \sum_j \max_i \log \pi_i G_i(x^j),
+
+        with θₜ = (πᵢ, μᵢ, Σᵢ) the parameters of step t and zₜ = ``hard_labels[t]``,
+        the labels chosen *from* θₜ. (``log_likelihood``, Σⱼ log Σᵢ πᵢ Gᵢ(xʲ), is
+        what soft EM raises; under hard EM it can fall.)
+
+        Why it never falls. The E-step maximises ℓ_c(z, θ) over the labels z for fixed
+        θ, the M-step over θ for fixed z; each step t + 1 is θₜ₊₁ = M(zₜ), then
+        zₜ₊₁ = E(θₜ₊₁), so
+
+        .. math:: \ell_c(z_{t+1}, \theta_{t+1}) = \max_z \ell_c(z, \theta_{t+1})
+                  \ge \ell_c(z_t, \theta_{t+1}) \ge \ell_c(z_t, \theta_t) .
+
+        The same holds for ``order="ME"``: there step 0 holds the parameters that
+        the first M-step made from the random labels, and the chain above starts
+        from them. A group that loses all its points has πᵢ = 0, so it adds no
+        term. The second inequality needs the M-step to be the exact maximiser,
+        which it is with ``reg_covar=0``. A floor makes each covariance Sᵢ + εᵢI
+        instead of the group's own Sᵢ (εᵢ the amount added to its diagonal: reg_covar,
+        kept above the covariance's rounding error), which costs up to
+        ½ Σᵢ nᵢ Σₖ [log(1 + εᵢ/λᵢₖ) − εᵢ/(λᵢₖ + εᵢ)] ≤ ¼ Σᵢ nᵢ Σₖ (εᵢ/λᵢₖ)²
+        (λᵢₖ the eigenvalues of Sᵢ, nᵢ its points): with a floor, ℓ_c can fall by
+        at most that much, which matters only when a group's variance is near ε.
     order : str
-        "EM" (the lecture's algorithm) or "ME" (the failing variant).
+        "EM" (the lecture's algorithm) or "ME" (the variant the lecture warns about).
     initial_labels : ndarray of shape (n,), or None
         For order "ME", the random labels the first M-step started from.
+    reg_covar : float
+        The variance floor that was added to each covariance's diagonal.
     """
 
     hard_labels: np.ndarray = field(default=None)
+    classification_log_likelihood: np.ndarray = field(default=None)
     order: str = "EM"
     initial_labels: np.ndarray | None = None
+    reg_covar: float = 1e-6
 
     def responsibilities(self, t: int = -1) -> np.ndarray:
         """One-hot weights of step t's hard assignment, shape (n, k)."""
@@ -499,8 +533,8 @@ def hard_em(
     r"""The lecture's hard EM (``ex/ml/l12em1.py``): assign, then re-estimate.
 
     * **E-step** with the current parameters: each point joins the group with
-      the larger Wᵢ·pdf (the lecture's ``if pb[j] > pr[j]``), i.e.
-      argmaxᵢ log Wᵢ + log Gᵢ(xʲ).
+      the larger Wᵢ·pdf (the lecture's ``if pb[j] > pr[j]``; a tie goes to the later
+      group, as the lecture's ``else``), i.e. argmaxᵢ log Wᵢ + log Gᵢ(xʲ).
     * **M-step**: each group's fraction Wᵢ = nᵢ / n, mean, and maximum-likelihood
       covariance (divide by nᵢ, like numpy's ``std``), plus ``reg_covar``·I.
 
@@ -531,7 +565,10 @@ def hard_em(
     Returns
     -------
     HardEMHistory
-        As :class:`GMMHistory`, plus ``hard_labels`` (T+1, n).
+        As :class:`GMMHistory`, plus ``hard_labels`` (T+1, n) and
+        ``classification_log_likelihood`` (T+1,), the objective hard EM raises:
+        Σⱼ log π_{zⱼ} G_{zⱼ}(xʲ) with zₜ the labels chosen from step t's parameters.
+        Its ``log_likelihood`` (T+1,), Σⱼ log Σᵢ πᵢ Gᵢ(xʲ), can fall from step to step.
 
     Raises
     ------
@@ -566,9 +603,12 @@ def hard_em(
         return sizes / n, new_means, new_covs
 
     def e_step(means, covariances, weights, where):
+        """Labels from these parameters, Σ log p(x), and the classification log-likelihood."""
         logp = quad.weighted_log_densities(means, covariances, weights, where)
-        labels = logp.argmax(axis=0)
-        return labels, _check_finite_likelihood(_normalise_in_place(logp), where)
+        labels = k - 1 - logp[::-1].argmax(axis=0)  # a tie goes to the later group, as in the lecture
+        classification = float(logp.max(axis=0).sum())  # each point's term in its own group
+        ll = _check_finite_likelihood(_normalise_in_place(logp), where)
+        return labels, ll, classification
 
     initial_labels = None
     if order == "ME":
@@ -581,24 +621,26 @@ def hard_em(
         initial_labels = rng.integers(0, k, size=n)
         weights, means, covariances = m_step(initial_labels, means, covariances, "at the start")
 
-    labels, ll = e_step(means, covariances, weights, "at the start")
-    W, M, C, LL, Z = [weights], [means], [covariances], [ll], [labels]
+    labels, ll, cl = e_step(means, covariances, weights, "at the start")
+    W, M, C, LL, Z, CL = [weights], [means], [covariances], [ll], [labels], [cl]
     X = X.copy()
 
     def history(converged=False):
-        arrays = [np.array(a) for a in (W, M, C, LL, Z)]
+        arrays = [np.array(a) for a in (W, M, C, LL, Z, CL)]
         _frozen(X, *arrays)
         return HardEMHistory(X, *arrays[:4], converged=converged, hard_labels=arrays[4],
-                             order=order, initial_labels=initial_labels)
+                             classification_log_likelihood=arrays[5], order=order,
+                             initial_labels=initial_labels, reg_covar=reg_covar)
 
     for t in range(1, max_iter + 1):
         where = f"at iteration {t}"
         try:
             weights, means, covariances = m_step(labels, means, covariances, where)
-            labels, ll = e_step(means, covariances, weights, where)
+            labels, ll, cl = e_step(means, covariances, weights, where)
         except CollapseError as e:
             raise CollapseError(str(e), history()) from None
         W.append(weights), M.append(means), C.append(covariances), LL.append(ll), Z.append(labels)
+        CL.append(cl)
         if np.array_equal(Z[-1], Z[-2]):
             return history(converged=True)
     return history()

@@ -232,31 +232,99 @@ class ClusterView:
 
 
 class ObjectiveView:
-    """The objective per iteration (k-means inertia, or EM's log-likelihood), with a
-    cursor at the current iteration and its value in the title."""
+    r"""The objective per iteration, with a cursor at the current iteration and its value
+    in the title; the y label says which quantity the curve is.
 
-    def __init__(self, ax):
-        self.ax = ax
+    By default the curve is what the algorithm itself improves:
+
+    * k-means: the inertia Σⱼ ‖xʲ − c(xʲ)‖², which never rises;
+    * soft EM (:class:`~emlib.mixture.GMMHistory`): the log-likelihood Σⱼ log p(xʲ),
+      p(x) = Σᵢ πᵢ Gᵢ(x);
+    * hard EM (:class:`~emlib.mixture.HardEMHistory`): the classification
+      log-likelihood ℓ_c = Σⱼ log π_{zⱼ} G_{zⱼ}(xʲ), zⱼ the group of point j.
+
+    The label says "never falls" only where that is proven: for EM's two curves
+    with ``reg_covar = 0`` (a variance floor keeps the M-step from being the exact
+    maximiser, and either curve can then fall). ``curve="log_likelihood"`` draws
+    Σⱼ log p(xʲ) of any mixture history instead: under hard EM that is a curve that
+    can fall. Every step where a curve goes the wrong way (more than rounding) is
+    marked (▼ a fall, ▲ a rise of the inertia), so a small fall shows even when the
+    first step's jump sets the scale.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    curve : {None, "log_likelihood"}
+        None: the algorithm's own objective (above); "log_likelihood": Σⱼ log p(xʲ).
+    fit_from : int, default 0
+        Fit the y-axis to the steps from this one on: ``fit_from=1`` leaves out the
+        initial guess, whose first jump can squash everything after it.
+    """
+
+    def __init__(self, ax, curve=None, fit_from=0):
+        if curve not in (None, "log_likelihood"):
+            raise ValueError(f'curve must be None or "log_likelihood"; got {curve!r}.')
+        if isinstance(fit_from, bool) or not isinstance(fit_from, (int, np.integer)) or fit_from < 0:
+            raise ValueError(f"fit_from must be a step, an integer ≥ 0 (1 leaves out the initial "
+                             f"guess); got {fit_from!r}.")
+        self.ax, self.kind, self.fit_from = ax, curve, int(fit_from)
         (self.curve,) = ax.plot([], [], "-o", color="0.3", markersize=3, linewidth=1.5)
+        (self.wrong_way,) = ax.plot([], [], "v", color="tab:red", markersize=10, zorder=4,
+                                    linestyle="none")
         self.cursor = ax.axvline(0, color="tab:red", linewidth=2)
         (self.dot,) = ax.plot([], [], "o", color="tab:red", markersize=9, zorder=5)
         self.text = ax.set_title("")
         ax.set_xlabel("iteration t")
+        ax.ticklabel_format(axis="y", useOffset=False)  # −1129.5, not 0.5 and "−1.13e3" aside
         self.history = None
 
     def artists(self):
         return [self.cursor, self.dot, self.text]
 
+    def _what(self, history):
+        """(values, short name for the title, y label, +1 if it should rise or −1 fall)."""
+        from .mixture import GMMHistory, HardEMHistory
+
+        if isinstance(history, KMeansHistory):
+            if self.kind is not None:
+                raise TypeError("a k-means history has no log-likelihood; use curve=None.")
+            return history.inertia, "inertia", "inertia Σ‖x − c(x)‖²\n(never rises)", -1
+        if not isinstance(history, MixtureHistory):
+            raise TypeError(f"history must be a KMeansHistory or a mixture history; "
+                            f"got {type(history).__name__}")
+        # "never falls" only where the M-step is the exact maximiser: no variance floor.
+        exact = getattr(history, "reg_covar", None) == 0
+        if isinstance(history, HardEMHistory):
+            if self.kind is None:
+                label = "classification\nlog-likelihood $\\ell_c$" + ("\n(never falls)" if exact else "")
+                return history.classification_log_likelihood, r"$\ell_c$", label, 1
+            # Σ log p(x) is not what hard EM raises: it can fall, floor or not.
+            return history.log_likelihood, "log-likelihood", "log-likelihood Σ log p(x)", 1
+        never = "\n(never falls)" if isinstance(history, GMMHistory) and exact else ""
+        return history.log_likelihood, "log-likelihood", "log-likelihood Σ log p(x)" + never, 1
+
     def set_history(self, history):
         self.history = history
-        f = frame(history, 0)
-        y = np.asarray(f["objective"])
+        y, self.name, ylabel, sign = self._what(history)
+        y = np.asarray(y, dtype=float)
         t = np.arange(len(y))
         self.curve.set_data(t, y)
-        self.name = f["objective_name"]
-        rises = self.name == "log-likelihood"
-        self.ax.set_ylabel(f"{self.name} ({'never falls' if rises else 'never rises'})")
-        lo, hi = float(y.min()), float(y.max())
+        # A step the wrong way by more than rounding (1e-9 of the value).
+        step = sign * np.diff(y)
+        wrong = np.flatnonzero(step < -1e-9 * (np.abs(y[1:]) + 1.0)) + 1
+        self.wrong_way.set_data(t[wrong], y[wrong])
+        self.wrong_way.set_marker("v" if sign > 0 else "^")
+        steps = ", ".join(map(str, wrong[:4])) + (f", … ({len(wrong)} steps)" if len(wrong) > 4 else "")
+        direction = "falls" if sign > 0 else "rises"
+        self.wrong_way.set_label(f"{direction} at t = {steps}" if len(wrong) else "_none")
+        legend = self.ax.get_legend()
+        if legend is not None:
+            legend.remove()
+        if len(wrong):
+            self.ax.legend(handles=[self.wrong_way], loc="best", fontsize=10)
+        self.ax.set_ylabel(ylabel)
+        shown = y[min(self.fit_from, len(y) - 1):]
+        lo, hi = float(shown.min()), float(shown.max())
         span = hi - lo if hi > lo else max(abs(hi), 1.0)
         self.ax.set_xlim(-0.5, max(len(y) - 0.5, 1.5))
         self.ax.set_ylim(lo - 0.08 * span, hi + 0.08 * span)

@@ -5,6 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import special, stats
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
@@ -253,3 +255,104 @@ def test_hard_em_empty_group_keeps_its_parameters_with_weight_zero():
     assert h.weights[-1].tolist() == [1.0, 0.0]
     assert h.means[-1, 1, 0] == 100.0 and np.isfinite(h.log_likelihood).all()
     np.testing.assert_array_equal(h.responsibilities().sum(1), 1.0)
+
+
+def test_a_tie_goes_to_the_later_group_as_in_the_lecture():
+    # Two identical groups: every pb == pr, and the lecture's `else` makes every point red.
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    h = emlib.hard_em(x, [1.5, 1.5], [1.0, 1.0], [0.5, 0.5], max_iter=1)
+    assert h.hard_labels[0].tolist() == [1, 1, 1, 1]
+    assert h.weights[1].tolist() == [0.0, 1.0]
+
+
+# --------------------------------------------------------------------------- hard EM's objective
+
+
+def scipy_classification_log_likelihood(X, labels, means, covariances, weights):
+    """Σⱼ log π_{zⱼ} G_{zⱼ}(xʲ) with SciPy's densities, point by point."""
+    total = 0.0
+    for x, z in zip(X, labels):
+        if X.shape[1] == 1:
+            g = stats.norm.logpdf(x[0], means[z, 0], np.sqrt(covariances[z, 0, 0]))
+        else:
+            g = stats.multivariate_normal(means[z], covariances[z]).logpdf(x)
+        total += np.log(weights[z]) + g
+    return total
+
+
+@pytest.mark.parametrize("order", ["EM", "ME"])
+@pytest.mark.parametrize("d", [1, 2])
+def test_classification_log_likelihood_matches_scipy_with_the_labels_chosen_from_step_t(rng, d, order):
+    if d == 1:
+        X = emlib.lecture_em_1dim_data(rng)[0][:, None]
+        means, covs = [[3.0], [5.0]], [[[1.0]], [[1.0]]]
+    else:
+        X = emlib.lecture_kmeans_data(rng)[0]
+        means, covs = [[0.0, 0.0], [100.0, 100.0]], [np.eye(2) * 50] * 2
+    h = emlib.hard_em(X, means, covs, [0.5, 0.5], order=order, rng=np.random.default_rng(1))
+    assert h.classification_log_likelihood.shape == (h.n_iter + 1,) and h.n_iter >= 1
+    for t in range(h.n_iter + 1):
+        m, c, w = h.params(t)
+        # The labels of step t are the best group of each point under step t's parameters...
+        score = np.array([[np.log(w[i]) + (stats.norm.logpdf(x[0], m[i, 0], np.sqrt(c[i, 0, 0])) if d == 1
+                           else stats.multivariate_normal(m[i], c[i]).logpdf(x)) for i in range(2)]
+                          for x in X])
+        np.testing.assert_array_equal(h.hard_labels[t], score.argmax(axis=1))
+        # ... and the objective pairs those labels with those parameters.
+        expected = scipy_classification_log_likelihood(X, h.hard_labels[t], m, c, w)
+        assert h.classification_log_likelihood[t] == pytest.approx(expected, rel=1e-10)
+        # It is the largest term of each point's sum, so it never exceeds Σ log p(x).
+        assert h.classification_log_likelihood[t] <= h.log_likelihood[t] + 1e-9
+
+
+@st.composite
+def hard_em_problems(draw):
+    """Random 1-D or 2-D data of 2-3 groups and a random start, in either order."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    d, k = draw(st.integers(1, 2)), draw(st.integers(2, 3))
+    n = draw(st.integers(6 * k, 120))
+    centres = rng.normal(0, 4, (k, d))
+    X = centres[rng.integers(0, k, n)] + rng.normal(0, 1, (n, d)) * draw(st.floats(0.3, 3.0))
+    means, covs, weights = emlib.random_init(X, k, rng)
+    return X, means, covs, weights, draw(st.sampled_from(["EM", "ME"])), rng
+
+
+@given(hard_em_problems())
+def test_classification_log_likelihood_never_falls_without_a_floor(problem):
+    X, means, covs, weights, order, rng = problem
+    try:
+        h = emlib.hard_em(X, means, covs, weights, order=order, rng=rng, reg_covar=0.0)
+    except emlib.CollapseError as e:  # a group of one point: check the run up to it
+        h = e.history
+    if h is None:  # "M first" on random labels collapsed at once: no step to compare
+        return
+    assert never_decreasing(h.classification_log_likelihood), np.diff(h.classification_log_likelihood).min()
+
+
+def test_with_a_floor_the_classification_log_likelihood_falls_at_most_by_the_floors_cost():
+    # The docstring's bound: the floor εᵢ costs ½ Σᵢ nᵢ Σₖ [log(1 + εᵢ/λᵢₖ) − εᵢ/(λᵢₖ + εᵢ)]
+    # ≤ ¼ Σᵢ nᵢ Σₖ (εᵢ/λᵢₖ)². A large floor (1.0 on data of unit scale) makes it fall often.
+    falls = 0
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        X = rng.normal(0, 1, (30, 2)) + rng.normal(0, 3, (2, 2))[rng.integers(0, 2, 30)]
+        h = emlib.hard_em(X, *emlib.random_init(X, 2, rng), reg_covar=1.0)
+        for t in range(h.n_iter):
+            z = h.hard_labels[t]
+            cost = quarter = 0.0
+            for i in np.unique(z):
+                n_i = (z == i).sum()
+                S = np.cov(X[z == i], rowvar=False, bias=True)
+                eps = h.covariances[t + 1, i, 0, 0] - S[0, 0]  # what the M-step added
+                lam = np.linalg.eigvalsh(S)
+                if lam.min() <= 1e-12:  # a group of one point: no bound (its S is singular)
+                    cost = quarter = np.inf
+                    break
+                cost += 0.5 * n_i * np.sum(np.log1p(eps / lam) - eps / (lam + eps))
+                quarter += 0.25 * n_i * np.sum((eps / lam) ** 2)
+            assert cost <= quarter
+            drop = h.classification_log_likelihood[t] - h.classification_log_likelihood[t + 1]
+            falls += drop > 0
+            assert drop <= cost + 1e-9 * abs(h.classification_log_likelihood[t])
+    assert falls > 0  # it does fall with a floor: "never falls" needs reg_covar = 0

@@ -78,6 +78,71 @@ def test_objective_cursor_and_1d_view(data):
     fig.canvas.draw()
 
 
+def objective(history, **kw):
+    view = plot.ObjectiveView(Figure().subplots(), **kw)
+    view.set_history(history)
+    view.draw(history.n_iter)
+    return view
+
+
+def falls_on_small_data(fit):
+    """A run whose curve falls although a floor of 1e-6 is all that differs from exact EM:
+    on data of scale 1e-3 the floor is not small (seeds found by search)."""
+    for seed in range(100):
+        rng = np.random.default_rng(seed)
+        X = (rng.normal(0, 1, (24, 2)) + rng.normal(0, 3, (2, 2))[rng.integers(0, 2, 24)]) * 1e-3
+        h = fit(X, *emlib.random_init(X, 2, rng))
+        y = getattr(h, "classification_log_likelihood", None)
+        y = h.log_likelihood if y is None else y
+        if (np.diff(y) < -1e-9 * np.abs(y[1:])).any():
+            return h
+    raise AssertionError("no run found that falls")
+
+
+def test_objective_label_says_which_curve_and_never_falls_only_where_proven(data):
+    X, _ = data
+    km = objective(emlib.kmeans(X, [[40, 50], [80, 50]]))
+    assert km.ax.get_ylabel().startswith("inertia") and "(never rises)" in km.ax.get_ylabel()
+    # Soft EM: Σ log p(x); "never falls" only without a variance floor.
+    soft = emlib.gmm_em(X, [[40, 50], [80, 50]], [np.eye(2) * 50] * 2, [0.5, 0.5])
+    exact = emlib.gmm_em(X, [[40, 50], [80, 50]], [np.eye(2) * 50] * 2, [0.5, 0.5], reg_covar=0.0)
+    assert objective(soft).ax.get_ylabel() == "log-likelihood Σ log p(x)"
+    assert objective(exact).ax.get_ylabel() == "log-likelihood Σ log p(x)\n(never falls)"
+    # Hard EM: its own objective, the classification log-likelihood, by default ...
+    hard = emlib.hard_em(X, [[40, 60], [100, 40]], [np.eye(2) * 50] * 2, [0.5, 0.5])
+    view = objective(hard)
+    np.testing.assert_array_equal(view.curve.get_ydata(), hard.classification_log_likelihood)
+    assert "classification" in view.ax.get_ylabel() and "never" not in view.ax.get_ylabel()
+    hard0 = emlib.hard_em(X, [[40, 60], [100, 40]], [np.eye(2) * 50] * 2, [0.5, 0.5], reg_covar=0.0)
+    assert objective(hard0).ax.get_ylabel().endswith("(never falls)")
+    # ... and Σ log p(x) on request, which can fall, floor or not: no claim, its falls marked.
+    for h in (hard, hard0):
+        view = objective(h, curve="log_likelihood")
+        np.testing.assert_array_equal(view.curve.get_ydata(), h.log_likelihood)
+        assert view.ax.get_ylabel() == "log-likelihood Σ log p(x)"
+        fell = np.flatnonzero(np.diff(h.log_likelihood) < 0) + 1
+        assert len(fell) > 0
+        np.testing.assert_array_equal(view.wrong_way.get_xdata(), fell)
+        assert view.ax.get_legend().get_texts()[0].get_text() == "falls at t = " + ", ".join(map(str, fell))
+    assert len(objective(hard).wrong_way.get_xdata()) == 0 and objective(hard).ax.get_legend() is None
+    # The floor is why the defaults' labels claim nothing: with it, both curves can fall.
+    for fit in (emlib.gmm_em, emlib.hard_em):
+        h = falls_on_small_data(fit)
+        assert "never" not in objective(h).ax.get_ylabel() and len(objective(h).wrong_way.get_xdata())
+
+
+def test_objective_fits_its_axis_from_a_later_step_on_request(data):
+    X, _ = data
+    h = emlib.hard_em(X, [[40, 60], [100, 40]], [np.eye(2) * 50] * 2, [0.5, 0.5])
+    lo, hi = objective(h, curve="log_likelihood", fit_from=1).ax.get_ylim()
+    assert lo <= h.log_likelihood[1:].min() and hi >= h.log_likelihood[1:].max()
+    assert h.log_likelihood[0] < lo  # the initial guess's value is off the axis
+    with pytest.raises(ValueError, match="curve must be"):
+        plot.ObjectiveView(Figure().subplots(), curve="inertia")
+    with pytest.raises(ValueError, match="fit_from must be .* got -1"):
+        plot.ObjectiveView(Figure().subplots(), fit_from=-1)
+
+
 def test_frame_grid_is_a_png(data):
     X, _ = data
     png = plot.frame_grid(emlib.kmeans(X, [[20, 30], [80, 80]]), lambda ax: plot.ClusterView(ax, X))
