@@ -381,18 +381,21 @@ class Mixture1DView:
         h = self.history
         m, c, w = h.means[t, :, 0], h.covariances[t, :, 0, 0], h.weights[t]
         k = len(w)
-        total = np.zeros_like(self.grid)
+        # The means join the grid: a component narrower than the grid's spacing (a
+        # collapse, a tiny floor) still shows its peak instead of vanishing between points.
+        grid = np.union1d(self.grid, m)
+        total = np.zeros_like(grid)
         for i, (curve, vline) in enumerate(zip(self.curves, self.means)):
             if i < k:
-                y = w[i] * normal_pdf(self.grid, m[i], np.sqrt(c[i]))
+                y = w[i] * normal_pdf(grid, m[i], np.sqrt(c[i]))
                 total += y
-                curve.set_data(self.grid, y)
+                curve.set_data(grid, y)
                 vline.set_xdata([m[i], m[i]])
                 vline.set_visible(True)
             else:
                 curve.set_data([], [])
                 vline.set_visible(False)
-        self.total.set_data(self.grid, total)
+        self.total.set_data(grid, total)
         self.points.update(frame(h, t)["members"])
         self.label.set_text(f"{self.title}  iteration {t}/{h.n_iter}".strip())
 

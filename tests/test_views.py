@@ -71,10 +71,8 @@ def test_objective_cursor_and_1d_view(data):
         v.set_history(h)
         v.draw(2)
     assert v2.cursor.get_xdata()[0] == 2 and v2.dot.get_ydata()[0] == h.log_likelihood[2]
-    y = v1.curves[1].get_ydata()
-    assert y.max() == pytest.approx(
-        (h.weights[2, 1] * emlib.normal_pdf(v1.grid, h.means[2, 1, 0],
-                                             np.sqrt(h.covariances[2, 1, 0, 0]))).max())
+    y = v1.curves[1].get_ydata()  # the grid holds each mean, so the curve reaches its peak
+    assert y.max() == pytest.approx(h.weights[2, 1] / np.sqrt(2 * np.pi * h.covariances[2, 1, 0, 0]))
     fig.canvas.draw()
 
 
@@ -257,3 +255,18 @@ def test_gmr_view_draws_the_regression_of_step_t():
     assert errors[-1] < errors[0]  # EM improves the regression
     with pytest.raises(TypeError, match="mixture history of 2-D data"):
         view.set_history(emlib.kmeans(D, D[:2]))
+
+
+def test_1d_view_shows_a_component_narrower_than_its_grid():
+    # A collapsing component (variance 1e-12) lies between two grid points; its peak must
+    # still be drawn, not vanish (the grid's spacing here is ~0.01).
+    x = np.array([0.0, 0.3, -0.4, 0.8, -0.9, 0.2, 5.0])
+    h = emlib.gmm_em(x, [0.0, 5.0], [1.0, 0.5], [0.5, 0.5], tol=0, max_iter=30, reg_covar=1e-12)
+    view = plot.Mixture1DView(Figure().subplots(), x)
+    view.set_history(h)
+    view.draw(h.n_iter)
+    i = int(np.argmin(h.covariances[-1, :, 0, 0]))
+    peak = h.weights[-1, i] / np.sqrt(2 * np.pi * h.covariances[-1, i, 0, 0])
+    assert h.covariances[-1, i, 0, 0] < 1e-9
+    assert view.curves[i].get_ydata().max() == pytest.approx(peak)
+    assert view.total.get_ydata().max() >= peak
