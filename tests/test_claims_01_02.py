@@ -28,6 +28,32 @@ def markdown(notebook):
 # ------------------------------------------------------------------------------ notebook 01
 
 N_SLIDER = range(10, 20001, 10)  # the draws explorer's n: 10 to 20,000 in steps of 10
+
+
+def notebook_01_draws():
+    """The notebook's own draws, from its one generator in the notebook's order: five polar draws
+    one at a time (as the lecture's loop), the explorer's two pools, the 5000 z, the 1000 points Z."""
+    rng = np.random.default_rng(12)
+    first = []
+    while len(first) < 5:
+        u, v = rng.uniform(-1, 1, size=2)
+        s = u * u + v * v
+        if 0 < s < 1:
+            first.append(u * np.sqrt(-2 * np.log(s) / s))
+    pools = {"polar": emlib.marsaglia_polar(20_000, rng), "numpy": rng.standard_normal(20_000)}
+    z, Z = rng.standard_normal(5000), rng.standard_normal((1000, 2))
+    return first, pools, z, Z
+
+
+def test_the_draws_here_are_the_notebooks():
+    # the five values its first cell prints, and the explorer's sample covariance it prints
+    first, _, _, Z = notebook_01_draws()
+    cells = nbformat.read(NOTEBOOKS["01"], as_version=4).cells
+    printed = next(o.text for c in cells if c.cell_type == "code" and "def polar_one" in c.source
+                   for o in c.outputs if o.output_type == "stream")
+    assert printed.strip() == str([round(float(x), 3) for x in first])
+    A = np.array([[2.0, 0.5], [0.5, 1.5]])
+    np.testing.assert_allclose(np.cov((Z @ A.T).T)[0], [4.08, 1.74], atol=0.005)  # the live note
 SIGMA_SLIDER = np.arange(0.25, 4.0 + 1e-9, 0.25)  # the shift/scale explorer's σ
 
 
@@ -40,12 +66,15 @@ def test_all_randomness_comes_from_the_notebooks_one_seeded_generator(notebook):
         assert not re.search(r"np\.random\.(?!default_rng)\w+", source), source
 
 
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", ["notebook", *range(5)])
 def test_the_ks_distance_shrinks_like_one_over_root_n_for_every_n_the_slider_offers(seed):
     # "√n × distance stays of order 1 for every n the slider offers": the notebook draws 20,000
-    # of each once and the slider shows the first n; here for five generators, not only its own.
-    rng = np.random.default_rng(seed)
-    pools = {"polar": emlib.marsaglia_polar(20_000, rng), "numpy": rng.standard_normal(20_000)}
+    # of each once and the slider shows the first n; here its own and five other generators'.
+    if seed == "notebook":
+        pools = notebook_01_draws()[1]
+    else:
+        rng = np.random.default_rng(seed)
+        pools = {"polar": emlib.marsaglia_polar(20_000, rng), "numpy": rng.standard_normal(20_000)}
     for name, pool in pools.items():
         u = emlib.normal_cdf(pool)  # F once; then each prefix's distance is vectorised
         scaled = []
@@ -201,6 +230,6 @@ def test_the_1_and_2_sigma_ellipses_hold_39_and_86_percent_in_2d():
     np.testing.assert_allclose(inside, [0.39, 0.86], atol=0.005)
     assert np.all(emlib.normal_cdf([1.0, 2.0]) - emlib.normal_cdf([-1.0, -2.0]) > inside + 0.05)
     A = np.array([[2.0, 0.5], [0.5, 1.5]])  # and the explorer's own 1000 points agree
-    P = np.random.default_rng(0).standard_normal((1000, 2)) @ A.T
+    P = notebook_01_draws()[3] @ A.T
     m = np.einsum("ij,jk,ik->i", P, np.linalg.inv(A @ A.T), P)
     np.testing.assert_allclose([(m <= 1).mean(), (m <= 4).mean()], inside, atol=0.04)

@@ -6,6 +6,8 @@ many to run, so the tests run a seeded random sample of them (the notebook itsel
 coarse grid 0, 10, ..., 100).
 """
 
+import itertools
+import re
 from pathlib import Path
 
 import nbformat
@@ -18,6 +20,20 @@ from emlib.exercises import EXERCISES
 ROOT = Path(__file__).resolve().parents[1]
 TRUE_MEANS = np.array([[50.0, 50.0], [70.0, 60.0]])
 GUESS_A, GUESS_B, GUESS_C = [[40, 50], [80, 50]], [[20, 30], [80, 80]], [[40, 50], [100, 0]]
+
+
+NOTEBOOK = ROOT / "notebooks" / "03-k-means.ipynb"
+
+
+def code_cells():
+    return [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+
+
+def notebook_grid():
+    """The starts of the notebook's grid cell, read from its code: itertools.product(range(...), repeat=4)."""
+    cell = next(c for c in code_cells() if "itertools.product(" in c)
+    values = eval(re.search(r"itertools\.product\((range\([^)]*\)), repeat=4\)", cell)[1])
+    return [np.array(start, dtype=float).reshape(2, 2) for start in itertools.product(values, repeat=4)]
 
 
 def notebook_data():
@@ -127,6 +143,41 @@ def test_with_two_centroids_the_end_depends_on_the_start_only_when_a_centroid_is
     for h in one:   # every such run began with a centroid that no point was closest to
         assert np.bincount(h.labels[0], minlength=2).min() == 0
         assert np.isclose(h.inertia[-1], total)
+
+
+def test_on_the_notebooks_grid_every_claim_about_it_holds(data, runs):
+    # "every start that ends with two clusters ends within a fraction of a percent of the lowest
+    # inertia, with a cut that differs from A's by a few points at most"; "when a centroid is left
+    # without points for good: here on 9 % of the grid, and about as often over all the sliders'
+    # settings"; and, in the next section, "every start on the grid above that ends with two
+    # clusters ends with both centroids moved this way".
+    X, truth, _ = data
+    grid = [emlib.kmeans(X, start) for start in notebook_grid()]
+    two = [h for h in grid if filled(h) == 2]
+    one = [h for h in grid if filled(h) == 1]
+    J = np.array([h.inertia[-1] for h in two])
+    assert J.max() / J.min() - 1 < 0.005
+    a = emlib.kmeans(X, GUESS_A).labels[-1]
+    assert max(min(np.sum(h.labels[-1] != a), np.sum(h.labels[-1] != 1 - a)) for h in two) <= 10
+    for h in two:
+        blue_to_red, red_to_blue, blue_moved, red_moved = bias(X, truth, h)
+        assert blue_to_red > red_to_blue and blue_moved < 0 and red_moved < 0
+    for h in one:  # one cluster got no points at any step
+        assert all(np.bincount(labels, minlength=2).min() == 0 for labels in h.labels)
+    # "for good" matters: some grid starts leave a centroid without points at first, and it wins
+    # points back (both centroids at (50, 50), for one)
+    assert any(np.bincount(h.labels[0], minlength=2).min() == 0 for h in two)
+    share = len(one) / len(grid)
+    sliders = np.mean([filled(h) == 1 for h in runs])   # 3000 random settings of the four sliders
+    assert abs(share - sliders) < 0.02, (share, sliders)
+
+
+def test_all_randomness_comes_from_the_notebooks_one_seeded_generator():
+    cells = code_cells()
+    generators = [c for c in cells if "default_rng(" in c]
+    assert len(generators) == 1 and "rng = np.random.default_rng(" in generators[0], generators
+    for source in cells:
+        assert not re.search(r"np\.random\.(?!default_rng)\w+", source), source
 
 
 def test_with_three_centroids_there_are_more_and_more_different_ends(data, runs):
