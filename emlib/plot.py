@@ -269,7 +269,7 @@ class ObjectiveView:
                              f"guess); got {fit_from!r}.")
         self.ax, self.kind, self.fit_from = ax, curve, int(fit_from)
         (self.curve,) = ax.plot([], [], "-o", color="0.3", markersize=3, linewidth=1.5)
-        (self.wrong_way,) = ax.plot([], [], "v", color="tab:red", markersize=10, zorder=4,
+        (self.wrong_way,) = ax.plot([], [], "v", color="tab:red", markersize=7, zorder=4,
                                     linestyle="none")
         self.cursor = ax.axvline(0, color="tab:red", linewidth=2)
         (self.dot,) = ax.plot([], [], "o", color="tab:red", markersize=9, zorder=5)
@@ -314,14 +314,16 @@ class ObjectiveView:
         wrong = np.flatnonzero(step < -1e-9 * (np.abs(y[1:]) + 1.0)) + 1
         self.wrong_way.set_data(t[wrong], y[wrong])
         self.wrong_way.set_marker("v" if sign > 0 else "^")
-        steps = ", ".join(map(str, wrong[:4])) + (f", … ({len(wrong)} steps)" if len(wrong) > 4 else "")
+        # A short label: a long one overflows a narrow panel and squeezes the layout.
         direction = "falls" if sign > 0 else "rises"
-        self.wrong_way.set_label(f"{direction} at t = {steps}" if len(wrong) else "_none")
+        steps = (f"at t = {', '.join(map(str, wrong))}" if len(wrong) <= 2
+                 else f"at {len(wrong)} steps, first t = {wrong[0]}")
+        self.wrong_way.set_label(f"{direction} {steps}" if len(wrong) else "_none")
         legend = self.ax.get_legend()
         if legend is not None:
             legend.remove()
         if len(wrong):
-            self.ax.legend(handles=[self.wrong_way], loc="best", fontsize=10)
+            self.ax.legend(handles=[self.wrong_way], loc="best", fontsize=9)
         self.ax.set_ylabel(ylabel)
         shown = y[min(self.fit_from, len(y) - 1):]
         lo, hi = float(shown.min()), float(shown.max())
