@@ -1,8 +1,9 @@
 """Choosing k, beyond the lecture ("no answer in general"): information criteria and
 k-means++ seeding.
 
-The log-likelihood always rises with k (more components fit the same data at least
-as well), so it cannot choose k by itself. BIC and AIC charge for every parameter.
+The best log-likelihood over all fits never falls with k (a k-component mixture is a
+(k + 1)-component one with a weight of 0), so it cannot choose k by itself; one EM run
+can still end lower at k + 1 than another did at k. BIC and AIC charge for every parameter.
 """
 
 from __future__ import annotations
@@ -186,7 +187,7 @@ def select_k(X, ks, rng, restarts=5, X_test=None, seeding="k-means++", **em_opti
     """Fit each k in ``ks`` from several starts (:func:`gmm_restarts`) and score every run.
 
     The lecture leaves k open ("no answer in general"). The training log-likelihood
-    cannot choose it: it rises with k. BIC and AIC charge for parameters; the
+    cannot choose it: its best value never falls with k. BIC and AIC charge for parameters; the
     log-likelihood of held-out data falls once extra components fit noise.
 
     Parameters
