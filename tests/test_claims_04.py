@@ -85,6 +85,10 @@ def test_the_notebooks_example_start_falls_at_steps_3_and_4(notebook_data):
     h = em2d(notebook_data["X"], 40, 60, 100, 40)
     assert (np.flatnonzero(np.diff(h.log_likelihood) < 0) + 1).tolist() == [3, 4]
     assert np.all(np.diff(h.classification_log_likelihood) > 0)  # "rises at every step"
+    # "Meanwhile red loses points at every step but the last, from 14 to 4."
+    red = np.array([(labels == 1).sum() for labels in h.hard_labels])
+    assert red[0] == 14 and red[-1] == 4
+    assert np.all(np.diff(red[:-1]) < 0) and red[-1] == red[-2]
 
 
 # --------------------------------------------------------------------------- from other guesses
@@ -159,3 +163,13 @@ def test_on_new_samples_of_the_slides_data_hard_em_never_lands_near_the_truth_so
                         ("soft", emlib.gmm_em(sample, [3, 5], [1, 1], [0.5, 0.5], max_iter=500))]:
             near[name] += int(np.abs(np.sort(h.means[-1].ravel()) - [1, 3]).max() < 0.5)
     assert near["hard"] == 0 and 0 < near["soft"] < len(notebook_data["samples"])
+
+
+def test_on_the_slides_data_even_soft_em_started_at_the_truth_lands_near_it_in_only_some_samples(
+        notebook_data):
+    # "Two groups only two standard deviations apart are hard to tell apart from 200 points:
+    # even soft EM started from the true parameters ends that close in only some samples."
+    near = [np.abs(np.sort(emlib.gmm_em(sample, [1, 3], [1, 1], [0.5, 0.5], max_iter=500)
+                           .means[-1].ravel()) - [1, 3]).max() < 0.5
+            for sample in notebook_data["samples"]]
+    assert 0.2 < np.mean(near) < 0.9
