@@ -189,8 +189,10 @@ def check_m_step(m_step):
         means = _array("m_step", means, (k, d), case, "means")
         covs = _array("m_step", covs, (k, d, d), case, "covariances")
         ref_w, ref_m, ref_c = _m_step_reference(X, W)
-        _compare("weights", weights, ref_w, case, index_names=("component",))
-        _compare("means", means, ref_m, case, index_names=("component", "coordinate"))
-        _compare("covariances", covs, ref_c, case, rtol=1e-6, atol=1e-9,
+        # Tight tolerances: "no variance floor" means a floor of 1e-6 is wrong here.
+        _compare("weights", weights, ref_w, case, rtol=1e-9, atol=1e-12, index_names=("component",))
+        _compare("means", means, ref_m, case, rtol=1e-9, atol=1e-12,
+                 index_names=("component", "coordinate"))
+        _compare("covariances", covs, ref_c, case, rtol=1e-9, atol=1e-12,
                  index_names=("component", "row", "column"))
     return _run("m_step", _m_step_cases(), one)

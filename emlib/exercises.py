@@ -128,9 +128,8 @@ EXERCISES = {
         "solve": lambda x: float((h := mixture.hard_em(x, [3.0, 5.0], [1.0, 1.0], [0.5, 0.5]))
                                  .log_likelihood[-1] - h.classification_log_likelihood[-1]),
         "tol": within_percent(1),
-        "why": "At the last step, h.log_likelihood[-1] − h.classification_log_likelihood[-1] = "
-               "Σⱼ log(P(xʲ) / W_{zⱼ}p(xʲ | C_{zⱼ})); each point's P(x) sums its own group's "
-               "W·pdf and the others', so no term is below 0.",
+        "why": "Take the last step of the run: h.log_likelihood[-1] − "
+               "h.classification_log_likelihood[-1]. (Why it cannot be negative is yours to say.)",
     },
     "04.2": {
         "solve": lambda x: float(np.sqrt(mixture.hard_em(

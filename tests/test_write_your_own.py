@@ -174,6 +174,8 @@ def per_n_m_step(X, W):
     (lambda X, W: right_m_step(X, W)[:2], "must return (weights, means, covariances)"),
     (lambda X, W: (np.full(W.shape[1], np.nan), *right_m_step(X, W)[1:]), "non-finite"),
     (lambda X, W: None, "returned None"),
+    (lambda X, W: (*right_m_step(X, W)[:2], right_m_step(X, W)[2] + 1e-6 * np.eye(X.shape[1])),
+     "covariances: component"),  # a variance floor, which the question rules out
 ])
 def test_a_wrong_or_broken_m_step_gets_a_short_message(function, says, capsys):
     ok, out = run("05.5", function, capsys)
