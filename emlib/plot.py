@@ -12,6 +12,7 @@ with a colour per point: at 10,000 points that is 20 ms a frame instead of 100.
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 from matplotlib.colors import to_rgb
@@ -765,19 +766,63 @@ class GMRView:
 
 
 class Blitter:
-    """Redraw only what changes between frames (matplotlib's blitting pattern).
+    """Redraw only what changes between frames (matplotlib's blitting pattern), and send a
+    live canvas's pictures so that the browser never paints a frame over a stale picture.
 
-    A full draw (first display, a resize, a new history) paints the axes, ticks
-    and labels, keeps that picture as the background, then paints the views'
-    changing artists on top. A frame restores the background and paints only
-    the changing artists: no layout, no tick labels. ipympl's canvas supports
-    ``blit`` and sends the refreshed picture.
+    A full draw (first display, a resize, a new history) paints the axes, ticks and
+    labels, keeps that picture as the background, then paints the views' changing artists
+    on top. A frame restores the background and paints only the changing artists: no
+    layout, no tick labels.
+
+    The layout is solved once per figure, until it rests (and again after a resize):
+    constrained layout re-solved at every full draw moved the axes by a few pixels each time.
+
+    A live (ipympl) canvas sends each picture as a PNG of the pixels that changed since
+    the last one. The browser drops a PNG when the next one arrives before it has loaded,
+    and the changes after it then paint over a stale picture. So on a live canvas:
+
+    - a picture is painted only when the browser asks for one (ipympl's "draw" request),
+      which it does after it has taken the previous picture; what was asked for meanwhile
+      becomes one picture, of the latest state;
+    - once no picture has been asked for during ``settle`` seconds, the last one is sent
+      again whole (a full PNG), so the picture a student is left with is always right;
+    - a request the browser has not answered within ``patience`` seconds (a reloaded page,
+      or one that waits for a picture before it answers) gets its picture whole anyway.
     """
+
+    settle = 0.3  # s: quiet time before the last picture is sent whole
+    patience = 1.0  # s: how long to wait for the browser's answer
 
     def __init__(self, fig, views):
         self.fig, self.canvas, self.views = fig, fig.canvas, list(views)
         self.background = None
+        self._wanted = None  # None, "frame" or "full"
+        self._layout = None  # the layout engine, set aside once its layout is solved
         self.canvas.mpl_connect("draw_event", self._on_draw)
+        self.canvas.mpl_connect("resize_event", self._on_resize)
+        # ipympl (matplotlib's webagg core): a canvas that sends PNGs to a browser
+        self.live = hasattr(self.canvas, "get_diff_image") and hasattr(self.canvas, "send_event")
+        if self.live:
+            self._asked = None  # when the browser was last asked to ask; None once it has
+            self._shown = False  # the browser has asked once: the canvas is on the page
+            self._whole = True  # the last picture sent was a full PNG
+            self._keyframe = self.canvas.new_timer(interval=int(1000 * self.settle))
+            self._keyframe.single_shot = True
+            self._keyframe.add_callback(self._ask)
+            self._watchdog = self.canvas.new_timer(interval=int(1000 * self.patience))
+            self._watchdog.single_shot = True
+            self._watchdog.add_callback(self._unanswered)
+            # Every redraw asked for (a resize, the toolbar, pyplot) goes through full(),
+            # and the browser's "draw" request is the moment to paint.
+            self.canvas.draw_idle = self.full
+            self.canvas.handle_draw = self._on_browser_request
+            refresh = self.canvas.handle_refresh
+
+            def on_refresh(event):  # a (new) page shows the canvas: it answers afresh
+                self._asked = None
+                refresh(event)
+
+            self.canvas.handle_refresh = on_refresh
 
     def _artists(self):
         artists = [a for v in self.views for a in v.artists()]
@@ -789,23 +834,104 @@ class Blitter:
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
         self._paint()
 
+    def _on_resize(self, event=None):
+        if self._layout is not None:  # a new size: solve the layout again
+            self.fig.set_layout_engine(self._layout)
+            self._layout = None
+        self.background = None
+
     def _paint(self):
         for a in self._artists():
             self.fig.draw_artist(a)
 
+    def _solve_layout(self):
+        """Run the layout engine until the axes stop moving, then keep that layout."""
+        from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+        engine = self.fig.get_layout_engine()
+        if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+            return  # no engine, or the layout is solved already
+        before = None
+        for _ in range(10):
+            engine.execute(self.fig)
+            now = np.array([ax.get_position().bounds for ax in self.fig.axes])
+            if before is not None and np.abs(now - before).max() < 1e-5:
+                break
+            before = now
+        self._layout = engine
+        self.fig.set_layout_engine("none")
+
+    # -- what the Explorer calls
+
     def full(self):
         """After a new history (limits may have changed): redraw everything."""
-        self._artists()
-        self.canvas.draw_idle()
+        self._wanted = "full"
+        self._want()
 
     def frame(self):
-        """After draw(t): repaint the changing artists over the kept background."""
-        if self.background is None:
-            # Not drawn yet. Ask for a draw (its draw_event keeps the background) rather
-            # than drawing now: an ipympl canvas drawn or blitted before the browser has
-            # shown it stays 0 x 0 px.
-            self.full()
+        """After the iteration changed: repaint the changing artists over the background."""
+        self._wanted = self._wanted or "frame"
+        self._want()
+
+    def _want(self):
+        if self.live:
+            self._ask()
+        else:
+            self._paint_wanted()
+
+    # -- painting
+
+    def _paint_wanted(self):
+        wanted, self._wanted = self._wanted, None
+        if wanted is None:
             return
-        self.canvas.restore_region(self.background)
-        self._paint()
-        self.canvas.blit(self.fig.bbox)
+        self._artists()
+        if wanted == "full" or self.background is None:
+            self._solve_layout()
+            # Draws now on Agg; its draw_event keeps the background and paints the artists.
+            # (A live canvas: ipympl's draw() sends the picture too.)
+            self.canvas.draw() if self.live else self.canvas.draw_idle()
+        else:
+            self.canvas.restore_region(self.background)
+            self._paint()
+            self.canvas.blit(self.fig.bbox)
+
+    # -- a live canvas: one picture at a time
+
+    def _ask(self):
+        """Ask the browser to ask for a picture: it answers once it has the last one."""
+        if self._asked is not None:
+            return  # asked already: what is wanted now goes in that picture
+        self._asked = time.monotonic()
+        self.canvas.send_event("draw")
+        self._watchdog.start()
+
+    def _unanswered(self):
+        # (Never before the page shows the canvas: drawn earlier, it stays 0 x 0 px.)
+        if self._asked is not None and self._shown:  # whole, it is right whatever the page shows
+            self.canvas._force_full = True
+            self._on_browser_request()
+
+    def _send_whole(self):
+        self.canvas._force_full = True
+        self.canvas._png_is_old = True
+        self.canvas.manager.refresh_all()
+
+    def _on_browser_request(self, event=None):
+        """The browser asks for a picture: it has taken the last one."""
+        self._asked, self._shown = None, True
+        self._watchdog.stop()
+        sent = self.canvas._last_buff  # replaced by every picture sent
+        try:
+            # Quiet for a while (or a request nobody waits for): the picture it has,
+            # whole. Every request needs a picture: ipympl asks for nothing until then.
+            self._paint_wanted() if self._wanted is not None else self._send_whole()
+        finally:
+            if self.canvas._last_buff is sent:  # painting failed: answer all the same
+                self._send_whole()
+        self._whole = self.canvas._current_image_mode == "full"
+        self._keyframe.stop()
+        if not self._whole:
+            self._keyframe.start()  # if nothing else is asked for, send it whole soon
+        if self._wanted is not None:  # asked for while painting
+            self._ask()
