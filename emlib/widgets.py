@@ -79,6 +79,8 @@ class Explorer:
         self.message = w.HTML(value="")
         self.history = None
         self.blitter = Blitter(fig, views)
+        if hasattr(fig.canvas, "add_class"):  # a live canvas: let a browser test find its figure
+            fig.canvas.add_class(f"emlib-canvas-{fig.canvas.model_id}")
         for control in self.inputs.values():
             control.observe(self._recompute, names="value")
         self.iteration.observe(self._draw, names="value")
@@ -98,14 +100,15 @@ class Explorer:
         except ValueError as e:
             self.message.value = self._warning(e)
             return
-        self.history = history
+        self.history = None  # no frame of the old run over the new one, nor the reverse
         for view in self.views:
             view.set_history(history)
-        T = self.n_iter
+        T = getattr(history, "n_iter", 0)
         at_end = self.iteration.value >= self.iteration.max
         self.play.max = self.iteration.max = T
         if at_end or self.iteration.value > T:
             self.iteration.value = T
+        self.history = history
         self._update_views()
         self.blitter.full()  # limits may have changed: redraw everything once
 
