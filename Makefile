@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test bench setup clean
+.PHONY: lab test test-hub bench setup clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,11 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# A class of 10 on a real JupyterHub (tests/hub): a few minutes, so not part of `make test`;
+# .ci/run runs both. Needs git, node and npm.
+test-hub: $(STAMP)
+	EM_HUB_TEST=1 $(BIN)/python -m pytest tests/hub -s
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py

@@ -5,7 +5,7 @@ what happened as JSON. Run by another environment's python, e.g. a student's
     python tests/run_notebook.py NOTEBOOK [--cells N]
 
 --cells N runs only the first N code cells. After the notebook it runs one more cell that
-reports the kernel's python and where emlib was imported from.
+reports the kernel's python, where emlib was imported from and the kernel's peak memory.
 """
 
 import argparse
@@ -17,9 +17,10 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-WHERE = ("import sys, json\n"
+WHERE = ("import sys, json, resource\n"
          "print(json.dumps({'python': sys.executable, "
-         "'emlib': getattr(sys.modules.get('emlib'), '__file__', None)}))")
+         "'emlib': getattr(sys.modules.get('emlib'), '__file__', None), "
+         "'kernel_peak_mib': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))")
 
 parser = argparse.ArgumentParser()
 parser.add_argument("notebook", type=Path)

@@ -98,3 +98,4 @@ def test_every_notebook_runs_from_a_plain_clone(student_env, clone, name):
     assert Path(result["emlib"]).resolve().is_relative_to(clone.resolve()), result
     assert Path(result["python"]).resolve().is_relative_to(student_env.resolve()), result
     assert result["stderr"] == [], f"{name} wrote to stderr: {result['stderr']}"
+    print(f"{name}: kernel peak memory {result['kernel_peak_mib']} MiB")
