@@ -23,6 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import class_load  # noqa: E402
 
 STUDENTS = 10
+# The README's capacity table counts 350 MiB per student with one notebook open: the server
+# and the heaviest notebook's kernel (tests/test_plain_clone.py holds kernels to 205 MiB).
+STUDENT_MIB = 350
+KERNEL_MIB = 205
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("EM_HUB_TEST"),
@@ -51,3 +55,7 @@ def test_a_class_of_ten_runs_notebook_03_on_jupyterhub(tmp_path_factory):
     for student in result["roster"]:
         assert student["cells"] == code_cells, f"{student['name']} ran {student['cells']} of {code_cells} cells"
         assert "kernel" in student["memory"] and "server" in student["memory"], student
+        server = student["memory"]["server"]["rss_mib"]
+        assert server + KERNEL_MIB <= STUDENT_MIB, (
+            f"{student['name']}'s server uses {server} MiB: the README's capacity table needs updating")
+        assert student["memory"]["kernel"]["peak_mib"] <= KERNEL_MIB
