@@ -11,6 +11,7 @@ one that lacks the extension, nothing reports and the flag stays set.
 
 from __future__ import annotations
 
+import ipywidgets as w
 import matplotlib.pyplot as plt
 from IPython.display import display
 
@@ -50,7 +51,11 @@ def check_live_figures():
         return
     canvas.header_visible = canvas.footer_visible = canvas.toolbar_visible = False
     canvas.resizable = False
-    display(canvas)
+    # The figure as ipywidgets displays a widget, with a short, stable text for static pages
+    # and nbval (a bare canvas would also store a PNG and an HTML copy of it).
+    figure = w.Box([canvas])._repr_mimebundle_()
+    figure["text/plain"] = "(a small live figure, drawn by the browser)"
+    display(figure, raw=True)
     line = display(_bundle(WAITING), raw=True, display_id=True)
 
     def reported(_canvas, content, _buffers):

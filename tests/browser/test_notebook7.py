@@ -4,8 +4,8 @@ every figure's slider and press Play. And notebook 00's front-end check: its lin
 "✓ live figures work in this browser" when the browser draws the figure (Notebook 7 and
 JupyterLab), and keeps saying what to install when the browser lacks ipympl's extension.
 
-The fixtures here are this file's own (tests/browser/conftest.py has JupyterLab's): a
-Jupyter server on 127.0.0.1, on a free port, with a token and its own settings,
+The server here is this file's own (tests/browser/conftest.py has JupyterLab's; its Chromium
+is shared): a Jupyter server on 127.0.0.1, on a free port, with a token and its own settings,
 runtime and config folders (autosave off, every cell rendered), on a copy of the notebooks.
 """
 
@@ -26,8 +26,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 # Notebook 00's front-end check; the copy served here gets it when the notebook lacks it.
 CHECK_CELL = "from emlib import frontend\nfrontend.check_live_figures()"
 WORKS = "live figures work in this browser"
@@ -40,20 +38,9 @@ def free_port():
 
 
 @pytest.fixture(scope="module")
-def nb7_chromium():
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        message = ("Chromium is not installed, so the course cannot be tested in a browser. "
-                   "Install it with: apt-get install -y chromium (as .ci/run does).")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
+def nb7_chromium(browser):
+    """The suite's Chromium (tests/browser/conftest.py): Playwright's sync API runs one at a time."""
+    return browser
 
 
 @contextmanager
