@@ -61,26 +61,37 @@ def run(env, notebook, cells=None):
     return json.loads(lines[-1])
 
 
-def with_snippet(path):
-    """The notebook at `path` with SNIPPET before the first cell's `import emlib`."""
+def first_cell(path):
     nb = nbformat.read(path, as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code")
-    assert "import emlib" in first.source
-    first.source = re.sub(r"^import emlib", SNIPPET + "import emlib", first.source, count=1, flags=re.M)
+    return nb, next(c for c in nb.cells if c.cell_type == "code")
+
+
+def with_snippet(path):
+    """The notebook at `path` with SNIPPET before its first cell's `import emlib`."""
+    nb, cell = first_cell(path)
+    if SNIPPET not in cell.source:
+        assert "import emlib" in cell.source
+        cell.source = re.sub(r"^import emlib", SNIPPET + "import emlib", cell.source, count=1, flags=re.M)
+        nbformat.write(nb, path)
+    return path
+
+
+def without_snippet(path):
+    """The notebook at `path` with SNIPPET taken out of its first cell."""
+    nb, cell = first_cell(path)
+    cell.source = cell.source.replace(SNIPPET, "")
+    assert "find_spec" not in cell.source, "the first cell differs from SNIPPET: keep the two the same"
     nbformat.write(nb, path)
     return path
 
 
-def test_the_snippet_finds_emlib_in_a_plain_clone(student_env, clone, tmp_path):
+def test_the_snippet_finds_emlib_in_a_plain_clone(student_env, tmp_path):
     """On a copy of notebook 03: without the snippet its first cell fails, with it the whole
     notebook runs and emlib comes from the clone."""
     copy = copy_working_tree(tmp_path / "em-course")
     notebook = copy / "notebooks" / "03-k-means.ipynb"
-    nb = nbformat.read(notebook, as_version=4)
-    if SNIPPET in next(c for c in nb.cells if c.cell_type == "code").source:
-        pytest.skip("notebook 03 already has the snippet; test_every_notebook_runs_from_a_plain_clone covers it")
 
-    without = run(student_env, notebook, cells=1)
+    without = run(student_env, without_snippet(notebook), cells=1)
     assert not without["ok"] and "ModuleNotFoundError: No module named 'emlib'" in without["error"], without
 
     result = run(student_env, with_snippet(notebook))
