@@ -356,6 +356,9 @@ def run_class(students: int, workdir: Path, course: Path | None = None) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     venv, chp = hub_environment(workdir), proxy_command(workdir)
     course = course or course_repository(workdir)
+    # Stopped from outside (a timeout, CI): unwind, so that `finally` stops the hub and its servers.
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     hub = Hub(workdir, venv, chp)
     try:
         names = [f"student{i:02d}" for i in range(1, students + 1)]
@@ -374,6 +377,8 @@ def run_class(students: int, workdir: Path, course: Path | None = None) -> dict:
         proxy_memory = measure_named("configurable-http-proxy")
     finally:
         hub.stop()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
     done = [st for st in roster if "finished" in st.times]
     return {
         "students": students,
@@ -417,8 +422,6 @@ def main(argv=None):
                         help="a git repository (branch main) to pull instead of this working tree")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
-    # Stopped from outside (timeout, CI): unwind, so that the hub and its servers are stopped too.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="em-course-hub-"))
     result = run_class(args.students, workdir.resolve(), args.course and args.course.resolve())
     result["summary"] = summary(result)
