@@ -110,6 +110,6 @@ def test_every_notebook_runs_from_a_plain_clone(student_env, clone, name):
     assert Path(result["python"]).resolve().is_relative_to(student_env.resolve()), result
     assert result["stderr"] == [], f"{name} wrote to stderr: {result['stderr']}"
     print(f"{name}: kernel peak memory {result['kernel_peak_mib']} MiB")
-    # The README's capacity table counts a kernel at 205 MiB at most (tests/hub too).
-    assert result["kernel_peak_mib"] <= 205, (
+    # The README's capacity table counts a kernel at 240 MiB at most (tests/hub too).
+    assert result["kernel_peak_mib"] <= 240, (
         f"{name}'s kernel peaked at {result['kernel_peak_mib']} MiB: update the README's capacity table")

@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import class_load  # noqa: E402
 
 STUDENTS = 10
-# The README's capacity table counts 360 MiB per student with one notebook open: a server of
-# at most 155 MiB and the heaviest notebook's kernel, at most 205 MiB (tests/test_plain_clone.py
+# The README's capacity table counts 400 MiB per student with one notebook open: a server of
+# at most 160 MiB and the heaviest notebook's kernel, at most 240 MiB (tests/test_plain_clone.py
 # holds every notebook's kernel to that).
-SERVER_MIB = 155
-KERNEL_MIB = 205
+SERVER_MIB = 160
+KERNEL_MIB = 240
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("EM_HUB_TEST"),
