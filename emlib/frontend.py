@@ -33,7 +33,8 @@ def _bundle(text):
 
 def check_live_figures():
     """Show a small live figure and a line that turns into "✓ live figures work in this
-    browser" once the browser has drawn it; until then the line says what to install.
+    browser" once ipympl's browser side has taken the figure (it reports "initialized");
+    until then the line says what to install.
 
     Returns
     -------
