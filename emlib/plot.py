@@ -781,45 +781,54 @@ class Blitter:
     the last one. The browser drops a PNG when the next one arrives before it has loaded,
     and the changes after it then paint over a stale picture. So on a live canvas:
 
-    - a picture is painted only when the browser asks for one (ipympl's "draw" request),
-      which it does after it has taken the previous picture; what was asked for meanwhile
-      becomes one picture, of the latest state;
+    - one picture at a time: what is asked for is painted once the message being handled
+      is done, and sent with a "draw" event after it, which the browser answers (ipympl's
+      draw request) once it has taken the picture; what is asked for meanwhile becomes
+      one picture, of the latest state, sent on that answer;
     - once no picture has been asked for during ``settle`` seconds, the last one is sent
-      again whole (a full PNG), so the picture a student is left with is always right;
-    - a request the browser has not answered within ``patience`` seconds (a reloaded page,
-      or one that waits for a picture before it answers) gets its picture whole anyway.
+      again whole, so the picture a student is left with is always right (a picture can
+      still be dropped when the page is busy as it loads);
+    - an answer that has not come within ``patience`` seconds (a reloaded page) is not
+      waited for: the next picture is sent whole.
+    Every PNG is sent in ipympl's "diff" mode, a whole picture as the diff against nothing
+    (every pixel): the page reads the mode, a widget state that arrives apart from the PNG,
+    when a PNG has loaded, so a switch to "full" and back could clear the canvas under a diff.
+    Nothing is painted before the browser first asks: a canvas drawn before the page shows
+    it stays 0 x 0 px.
     """
 
-    settle = 0.3  # s: quiet time before the last picture is sent whole
-    patience = 1.0  # s: how long to wait for the browser's answer
+    settle = 0.5  # s of quiet before the last picture is sent whole (longer than Play's steps)
+    patience = 1.0  # s to wait for the browser's answer
 
     def __init__(self, fig, views):
         self.fig, self.canvas, self.views = fig, fig.canvas, list(views)
         self.background = None
-        self._wanted = None  # None, "frame" or "full"
+        self._wanted = None  # None, "whole" (the same picture, every pixel), "frame" or "full"
         self._layout = None  # the layout engine, set aside once its layout is solved
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self.canvas.mpl_connect("resize_event", self._on_resize)
         # ipympl (matplotlib's webagg core): a canvas that sends PNGs to a browser
         self.live = hasattr(self.canvas, "get_diff_image") and hasattr(self.canvas, "send_event")
         if self.live:
-            self._asked = None  # when the browser was last asked to ask; None once it has
-            self._shown = False  # the browser has asked once: the canvas is on the page
-            self._whole = True  # the last picture sent was a full PNG
-            self._keyframe = self.canvas.new_timer(interval=int(1000 * self.settle))
-            self._keyframe.single_shot = True
-            self._keyframe.add_callback(self._ask)
-            self._watchdog = self.canvas.new_timer(interval=int(1000 * self.patience))
-            self._watchdog.single_shot = True
-            self._watchdog.add_callback(self._unanswered)
+            self._asked = False  # a "draw" event sent, not answered yet
+            self._shown = False  # the browser has answered once: the canvas is on the page
+            self._whole_next = False  # the next PNG holds every pixel
+            self.canvas._current_image_mode = self.canvas._image_mode = "diff"
+            self._timers = {}
+            for name, seconds, callback in (("soon", 0, self._flush),
+                                            ("keyframe", self.settle, self._send_whole_soon),
+                                            ("watchdog", self.patience, self._unanswered)):
+                timer = self._timers[name] = self.canvas.new_timer(interval=int(1000 * seconds))
+                timer.single_shot = True
+                timer.add_callback(callback)
             # Every redraw asked for (a resize, the toolbar, pyplot) goes through full(),
-            # and the browser's "draw" request is the moment to paint.
+            # and the browser's "draw" request is its answer.
             self.canvas.draw_idle = self.full
-            self.canvas.handle_draw = self._on_browser_request
+            self.canvas.handle_draw = self._on_browser_answer
             refresh = self.canvas.handle_refresh
 
-            def on_refresh(event):  # a (new) page shows the canvas: it answers afresh
-                self._asked = None
+            def on_refresh(event):  # a (new) page shows the canvas: nothing is on its way
+                self._asked = False
                 refresh(event)
 
             self.canvas.handle_refresh = on_refresh
@@ -865,25 +874,34 @@ class Blitter:
 
     def full(self):
         """After a new history (limits may have changed): redraw everything."""
-        self._wanted = "full"
-        self._want()
+        self._want("full")
 
     def frame(self):
         """After the iteration changed: repaint the changing artists over the background."""
-        self._wanted = self._wanted or "frame"
-        self._want()
+        self._want("frame")
 
-    def _want(self):
-        if self.live:
-            self._ask()
-        else:
+    _ORDER = {None: 0, "whole": 1, "frame": 2, "full": 3}
+
+    def _want(self, what):
+        if self._ORDER[what] > self._ORDER[self._wanted]:
+            self._wanted = what
+        if not self.live:
             self._paint_wanted()
+        elif not self._shown:
+            self._ask()  # the page answers once it shows the canvas
+        else:
+            self._timers["soon"].start()  # once the message being handled is done
 
     # -- painting
 
     def _paint_wanted(self):
         wanted, self._wanted = self._wanted, None
         if wanted is None:
+            return
+        if wanted == "whole":  # the picture the canvas holds, sent again whole
+            self._next_whole()
+            self.canvas._png_is_old = True
+            self.canvas.manager.refresh_all()
             return
         self._artists()
         if wanted == "full" or self.background is None:
@@ -898,40 +916,55 @@ class Blitter:
 
     # -- a live canvas: one picture at a time
 
-    def _ask(self):
-        """Ask the browser to ask for a picture: it answers once it has the last one."""
-        if self._asked is not None:
-            return  # asked already: what is wanted now goes in that picture
-        self._asked = time.monotonic()
-        self.canvas.send_event("draw")
-        self._watchdog.start()
+    def _flush(self):
+        if self._wanted is not None and not self._asked:  # else the answer sends it
+            self._send()
 
-    def _unanswered(self):
-        # (Never before the page shows the canvas: drawn earlier, it stays 0 x 0 px.)
-        if self._asked is not None and self._shown:  # whole, it is right whatever the page shows
-            self.canvas._force_full = True
-            self._on_browser_request()
-
-    def _send_whole(self):
-        self.canvas._force_full = True
-        self.canvas._png_is_old = True
-        self.canvas.manager.refresh_all()
-
-    def _on_browser_request(self, event=None):
-        """The browser asks for a picture: it has taken the last one."""
-        self._asked, self._shown = None, True
-        self._watchdog.stop()
+    def _send(self):
+        """Paint what is wanted, send it, and ask the browser to answer when it has it."""
+        w, h = self.canvas.get_width_height(physical=True)
+        if self.canvas._force_full or self.canvas._last_buff.shape != (h, w):
+            self.canvas._force_full = False  # (a new page, a new size): whole, in diff mode
+            self.canvas._last_buff = np.zeros((h, w), np.uint32)
+            self._whole_next = True
         sent = self.canvas._last_buff  # replaced by every picture sent
         try:
-            # Quiet for a while (or a request nobody waits for): the picture it has,
-            # whole. Every request needs a picture: ipympl asks for nothing until then.
-            self._paint_wanted() if self._wanted is not None else self._send_whole()
+            self._paint_wanted()
         finally:
-            if self.canvas._last_buff is sent:  # painting failed: answer all the same
-                self._send_whole()
-        self._whole = self.canvas._current_image_mode == "full"
-        self._keyframe.stop()
-        if not self._whole:
-            self._keyframe.start()  # if nothing else is asked for, send it whole soon
-        if self._wanted is not None:  # asked for while painting
-            self._ask()
+            if self.canvas._last_buff is sent:  # painting failed: send what there is
+                self._wanted = "whole"
+                self._paint_wanted()
+        whole, self._whole_next = self._whole_next, False
+        self._timers["keyframe"].stop()
+        if not whole:
+            self._timers["keyframe"].start()  # if nothing else comes, send it whole
+        self._ask()
+
+    def _next_whole(self):
+        """Make the next PNG hold every pixel, still in diff mode: the diff against zeros
+        (no pixel of a figure is 0, which would be transparent black)."""
+        self.canvas._last_buff = np.zeros_like(self.canvas._last_buff)
+        self._whole_next = True
+
+    def _ask(self):
+        if not self._asked:
+            self._asked = True
+            self.canvas.send_event("draw")
+            self._timers["watchdog"].start()
+
+    def _on_browser_answer(self, event=None):
+        """The browser asks for a picture: it has taken the last one."""
+        self._asked, self._shown = False, True
+        self._timers["watchdog"].stop()
+        if self._wanted is not None:
+            self._send()
+
+    def _send_whole_soon(self):
+        self._want("whole")
+
+    def _unanswered(self):
+        if self._asked and self._shown:  # answer lost: go on, and send the next one whole
+            self._asked = False
+            self._next_whole()
+            if self._wanted is not None:
+                self._send()

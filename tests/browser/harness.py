@@ -157,8 +157,17 @@ INSTRUMENT = r"""
     const out = draw.apply(this, args);
     // ipympl paints its offscreen canvas onto each visible figure canvas
     if (args[0] instanceof HTMLCanvasElement && this.canvas.isConnected
-        && this.canvas.closest('.jupyter-matplotlib-figure'))
-      log.paints.push([performance.now(), id(this.canvas)]);
+        && this.canvas.closest('.jupyter-matplotlib-figure')) {
+      const t = performance.now();
+      let hash = 0;
+      if (log.hashing) {  // which picture it is (the benchmark's "final picture")
+        const c = this.canvas;
+        const px = new Uint32Array(this.getImageData(0, 0, c.width, c.height).data.buffer);
+        hash = 2166136261;
+        for (let i = 0; i < px.length; i++) hash = Math.imul(hash ^ px[i], 16777619);
+      }
+      log.paints.push([t, id(this.canvas), hash]);
+    }
     return out;
   };
 })();
@@ -291,7 +300,7 @@ def pngs_since(page, t0):
     return page.evaluate("t => window.__mpl.pngs.filter(p => p[0] > t).map(p => p[1])", t0)
 
 
-def settle(page, kernel, quiet_ms=500, timeout=60.0):
+def settle(page, kernel, quiet_ms=800, timeout=60.0):
     """Wait until what the page sent has reached the kernel and been handled, and what the
     kernel sent back has been drawn: no repaint and no PNG for quiet_ms, twice, around a
     kernel barrier (a picture asks the page to answer, which the kernel answers again)."""

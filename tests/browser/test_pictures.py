@@ -150,8 +150,13 @@ def kernel_picture(canvas):
 
 
 def timers(ex):
-    b = ex.blitter
-    return [t for t in vars(b).values() if isinstance(t, Timer)]
+    """The Blitter's timers, wherever it keeps them."""
+    found = []
+    for v in vars(ex.blitter).values():
+        for t in (v.values() if isinstance(v, dict) else [v]):
+            if isinstance(t, Timer):
+                found.append(t)
+    return found
 
 
 def run_schedule(ex, page, rng, steps):
