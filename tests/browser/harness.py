@@ -368,6 +368,14 @@ class Kernel:
     def render(self, model_id):
         """The kernel's own full render of a figure (Agg, as ipympl renders; the figure's
         draw_event lets its Blitter paint the changing artists), sent nowhere: (h, w, 4)."""
+        for _ in range(3):  # a picture half painted while we read it (the kernel's timers
+            picture = self._render(model_id)  # run between messages) is read again
+            if (picture[..., 3] == 255).all():
+                break
+            time.sleep(0.3)
+        return picture
+
+    def _render(self, model_id):
         path = self.folder / f"{model_id}.npy"
         self.run(f"""
 import numpy as _np
